@@ -1,0 +1,3 @@
+from wsla.cli import main
+
+main()
