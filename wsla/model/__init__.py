@@ -19,7 +19,6 @@ from wsla.model.directives import (
     SumResponseTime,
 )
 from wsla.model.functions import (
-    FUNCTION_TYPES,
     WSLA_FUNCTIONS,
     Aggregate,
     Arithmetic,
@@ -102,6 +101,7 @@ from wsla.model.parties import (
     SoapActionDescription,
     SupportingParty,
 )
+from wsla.model.registry import ALL_FUNCTIONS, FUNCTION_TYPES
 from wsla.model.service import (
     Communication,
     Constant,
@@ -140,6 +140,7 @@ from wsla.model.types import (
 
 __all__ = [
     "ACTION_DESCRIPTION_TYPES",
+    "ALL_FUNCTIONS",
     "COMPARISON_TYPES",
     "DIRECTIVE_TYPES",
     "EXT_NS",

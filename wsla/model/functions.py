@@ -1,7 +1,7 @@
 """Functions that compute a metric from other metrics, and their operands.
 
 WSLA 1.0 has 23 function types (``xsi:type`` of ``Function``). Each is a frozen
-dataclass here; :data:`FUNCTION_TYPES` maps ``(namespace, xsi:type)`` to the class.
+dataclass here; `wsla.model.registry.FUNCTION_TYPES` maps ``(namespace, xsi:type)`` to the class.
 Extensions beyond WSLA 1.0 live in :mod:`wsla.model.extensions` under our namespace.
 """
 
@@ -253,11 +253,6 @@ WSLA_FUNCTIONS: tuple[type[Function], ...] = (
     SpanFunction,
     QualifyMeasurementTimeSeries,
 )
-
-FUNCTION_TYPES: dict[tuple[str, str], type[Function]] = {
-    (cls.namespace, cls.xsi_type): cls for cls in WSLA_FUNCTIONS
-}
-"""Registry of function classes by ``(namespace, xsi:type)``; extensions add theirs."""
 
 
 def children(fn: Function) -> tuple[Operand, ...]:
