@@ -1,0 +1,186 @@
+"""Benchmark: `wsla validate` against `xmllint --noout --schema` on generated specs.
+
+Run on demand (not part of the test suite):
+
+    .venv/bin/python benchmarks/validate.py [--runs 5] [--sizes 1,10]
+
+Generates WSLA specs of about 1 MB and 10 MB (many operations, each with a realistic
+metric chain, parameters and SLOs), then prints, for each size, the median wall time of
+`wsla validate FILE` (a fresh process: XSD + semantic rules) and of
+`xmllint --noout --schema xsd/wsla.xsd FILE`, and their ratio (targets: ≤ 2× at 10 MB,
+≤ 3× at 1 MB). It also prints `wsla --version` process start against
+`python -c "import lxml.etree"` (target ≤ 1.5×).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from wsla import model as m  # noqa: E402
+
+
+def _operation(i: int) -> m.Operation:
+    sched = f"five{i}"
+    metrics = (
+        m.Metric(
+            name="RT",
+            type=m.MetricType.LONG,
+            unit="milliseconds",
+            source="Meter",
+            definition=m.ResponseTime(measurement_uri=f"urn:op{i}:rt"),
+        ),
+        m.Metric(
+            name="RTs",
+            type=m.MetricType.TS,
+            source="Meter",
+            definition=m.TSConstructor(schedule=sched, input=m.MetricRef(name="RT"), window=12),
+        ),
+        m.Metric(
+            name="AvgRT",
+            type=m.MetricType.DOUBLE,
+            unit="milliseconds",
+            source="Meter",
+            definition=m.Mean(input=m.MetricRef(name="RTs"), result_type=m.MetricType.DOUBLE),
+        ),
+        m.Metric(
+            name="Slow",
+            type=m.MetricType.DOUBLE,
+            source="Meter",
+            definition=m.PercentageGreaterThanThreshold(
+                input=m.MetricRef(name="RTs"), value=m.LongScalar(value=500)
+            ),
+        ),
+    )
+    return m.Operation(
+        name=f"op{i}",
+        schedules=(
+            m.Schedule(
+                name=sched,
+                period=m.TimePeriod(
+                    start=datetime(2025, 1, 1, tzinfo=UTC), end=datetime(2026, 1, 1, tzinfo=UTC)
+                ),
+                interval=m.Interval(minutes=5),
+            ),
+        ),
+        parameters=(
+            m.SLAParameter(
+                name=f"AvgRT{i}",
+                type=m.MetricType.DOUBLE,
+                unit="milliseconds",
+                metric="AvgRT",
+                communication=m.Communication(source="Meter", push=("Auditor",)),
+            ),
+            m.SLAParameter(name=f"Slow{i}", type=m.MetricType.DOUBLE, metric="Slow"),
+        ),
+        metrics=metrics,
+    )
+
+
+def generate(target_bytes: int) -> bytes:
+    from wsla.xml.writer import dumps_xml
+
+    def build(n: int) -> m.Spec:
+        ops = tuple(_operation(i) for i in range(n))
+        slos = tuple(
+            m.ServiceLevelObjective(
+                name=f"RT{i}",
+                obliged="Provider",
+                validity=(
+                    m.TimePeriod(
+                        start=datetime(2025, 1, 1, tzinfo=UTC), end=datetime(2026, 1, 1, tzinfo=UTC)
+                    ),
+                ),
+                expression=m.And(
+                    left=m.Less(parameter=f"AvgRT{i}", value=250.0),
+                    right=m.Less(parameter=f"Slow{i}", value=0.05),
+                ),
+                evaluation=m.OnNewValue(),
+            )
+            for i in range(n)
+        )
+        return m.Spec(
+            name="Generated",
+            parties=m.Parties(
+                provider=m.ServiceProvider(name="Provider"),
+                consumer=m.ServiceConsumer(name="Consumer"),
+                supporting=(
+                    m.SupportingParty(
+                        name="Meter", sponsors=("Provider",), roles=(m.Role.MEASUREMENT_SERVICE,)
+                    ),
+                    m.SupportingParty(
+                        name="Auditor",
+                        sponsors=("Provider", "Consumer"),
+                        roles=(m.Role.CONDITION_EVALUATION_SERVICE,),
+                    ),
+                ),
+            ),
+            service_definitions=(m.ServiceDefinition(name="Service", operations=ops),),
+            obligations=m.Obligations(name="Obligations", slos=slos),
+        )
+
+    per_op = len(dumps_xml(build(10))) / 10
+    return dumps_xml(build(max(1, int(target_bytes / per_op))))
+
+
+def median_time(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--sizes", default="1,10", help="spec sizes in MB, comma-separated")
+    args = ap.parse_args()
+    wsla_exe = str(Path(sys.executable).with_name("wsla"))
+    xmllint = shutil.which("xmllint")
+    xsd = ROOT / "xsd" / "wsla.xsd"
+    print(f"{'size':>8} {'wsla validate':>14} {'xmllint':>10} {'ratio':>7}  target")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in (float(s) for s in args.sizes.split(",")):
+            path = Path(tmp) / f"spec-{size:g}MB.xml"
+            path.write_bytes(generate(int(size * 1_000_000)))
+            check = subprocess.run(
+                [wsla_exe, "validate", str(path)], check=False, capture_output=True, text=True
+            )
+            if check.returncode != 0:
+                print(f"generated spec does not validate:\n{check.stdout[:2000]}", file=sys.stderr)
+                sys.exit(1)
+            t_wsla = median_time([wsla_exe, "validate", str(path)], args.runs)
+            if xmllint:
+                t_lint = median_time(
+                    [xmllint, "--noout", "--schema", str(xsd), str(path)], args.runs
+                )
+                ratio = f"{t_wsla / t_lint:6.2f}x"
+                lint = f"{t_lint:9.3f}s"
+            else:
+                ratio, lint = "   n/a", "  (none)"
+            target = "<= 2x" if size >= 10 else "<= 3x"
+            mb = path.stat().st_size / 1e6
+            print(f"{mb:6.1f}MB {t_wsla:13.3f}s {lint:>10} {ratio:>7}  {target}")
+    t_version = median_time([wsla_exe, "--version"], args.runs * 2)
+    t_lxml = median_time([sys.executable, "-c", "import lxml.etree"], args.runs * 2)
+    print(
+        f"\nprocess start: wsla --version {t_version * 1000:.0f} ms, "
+        f"python -c 'import lxml.etree' {t_lxml * 1000:.0f} ms, "
+        f"ratio {t_version / t_lxml:.2f}x (target <= 1.5x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
