@@ -1,0 +1,290 @@
+"""The human renderer: rustc/ruff-style diagnostics with source snippets.
+
+Output for one diagnostic::
+
+    specs/bad.xml:3:9: X002 XML is not well-formed
+      |
+    3 | <SLA a=b>
+      |        ^ error
+      |
+      = help: quote attribute values
+      = note: nothing after this point was read
+
+The header is exactly ``path:line:col: CODE message`` so editors and problem matchers
+can parse it. The caret line under the primary span names the severity; secondary
+labels are underlined with ``-`` and carry their own message. Multi-line spans use
+rustc's gutter (``/``, ``|`` and a ``|__^`` closing underline). Tabs are shown as four
+spaces and East Asian wide characters as two columns, so carets line up in a terminal;
+columns in the header stay those of the file as written (1-based code points).
+
+:func:`render_text` is a pure function: same diagnostics and sources, same string.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import click
+
+from wsla.diagnostics import Diagnostic, Severity
+from wsla.model.span import Span
+
+__all__ = ["render_text", "source_lines"]
+
+TAB_WIDTH = 4
+# A multi-line span longer than this shows its first and last lines around "...".
+_MAX_SPAN_LINES = 6
+
+_SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Annotation:
+    span: Span
+    message: str
+    primary: bool
+
+    @property
+    def first(self) -> int:
+        return self.span.line
+
+    @property
+    def last(self) -> int:
+        end = self.span.end_line
+        return end if end is not None and end > self.span.line else self.span.line
+
+    @property
+    def multiline(self) -> bool:
+        return self.last > self.first
+
+
+@dataclass(frozen=True, slots=True)
+class _Style:
+    """Colour functions; identity when colour is off so the layout never depends on it."""
+
+    enabled: bool
+    severity: Severity
+
+    def _s(self, text: str, **kw: object) -> str:
+        return click.style(text, **kw) if self.enabled and text else text  # type: ignore[arg-type]
+
+    def gutter(self, text: str) -> str:
+        return self._s(text, fg="blue", bold=True)
+
+    def mark(self, text: str, primary: bool) -> str:
+        return self._s(text, fg=_SEVERITY_COLOUR[self.severity] if primary else "blue", bold=True)
+
+    def code(self, text: str) -> str:
+        return self._s(text, fg=_SEVERITY_COLOUR[self.severity], bold=True)
+
+    def bold(self, text: str) -> str:
+        return self._s(text, bold=True)
+
+
+def source_lines(text: str) -> list[str]:
+    """Lines as lxml and pyparsing count them: split on ``\\n`` only, ``\\r`` dropped.
+
+    (``str.splitlines`` would also split on form feeds and U+2028, shifting line numbers.)
+    """
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+def _char_width(ch: str) -> int:
+    if ch == "\t":
+        return TAB_WIDTH
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _display(line: str) -> str:
+    """The line as printed: tabs expanded, control characters made visible."""
+    out: list[str] = []
+    for ch in line:
+        if ch == "\t":
+            out.append(" " * TAB_WIDTH)
+        elif unicodedata.category(ch) in ("Cc", "Cs"):
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _width(text: str) -> int:
+    return sum(_char_width(ch) for ch in text)
+
+
+def _col(line: str, column: int) -> int:
+    """Display offset (0-based) of 1-based code-point ``column`` in ``line``.
+
+    Columns past the end (a span at the end of a line or file) continue one cell each.
+    """
+    idx = max(column - 1, 0)
+    return _width(line[:idx]) + max(idx - len(line), 0)
+
+
+def _cell_width(line: str, column: int) -> int:
+    idx = column - 1
+    return max(_char_width(line[idx]), 1) if 0 <= idx < len(line) else 1
+
+
+def render_text(
+    diagnostics: Sequence[Diagnostic],
+    sources: Mapping[str, str],
+    *,
+    color: bool = False,
+) -> str:
+    """Render ``diagnostics`` with snippets taken from ``sources`` (path → file text).
+
+    Diagnostics whose file is not in ``sources`` are shown without a snippet. Each
+    diagnostic ends with a blank line; the result is ``""`` for no diagnostics.
+
+    >>> from wsla.diagnostics import Diagnostic, Severity, Span
+    >>> d = Diagnostic("X002", Severity.ERROR, "not well-formed", Span("a.xml", 1, 4))
+    >>> print(render_text([d], {"a.xml": "<a><b></a>"}), end="")
+    a.xml:1:4: X002 not well-formed
+      |
+    1 | <a><b></a>
+      |    ^ error
+    <BLANKLINE>
+    """
+    split = {path: source_lines(text) for path, text in sources.items()}
+    return "".join(_render_one(d, split, color) for d in diagnostics)
+
+
+def _render_one(d: Diagnostic, sources: Mapping[str, list[str]], color: bool) -> str:
+    style = _Style(color, d.severity)
+    where = str(d.span) if d.span is not None else "<input>"
+    first, *more = source_lines(d.message)
+    out = [f"{style.bold(where)}: {style.code(d.code)} {style.bold(first)}"]
+    # Continuation lines of a multi-line message are indented so the header stays parseable.
+    out.extend(f"  {line}" for line in more)
+
+    annotations: list[_Annotation] = []
+    if d.span is not None:
+        annotations.append(_Annotation(d.span, d.severity.value, True))
+    annotations.extend(_Annotation(lb.span, lb.message, False) for lb in d.labels)
+
+    # Group by file: the primary file first, then the others in order of appearance.
+    files: dict[str | None, list[_Annotation]] = {}
+    for ann in annotations:
+        files.setdefault(ann.span.path, []).append(ann)
+    shown = {path: anns for path, anns in files.items() if path is not None and path in sources}
+    width = max(
+        (len(str(a.last)) for anns in shown.values() for a in anns),
+        default=1,
+    )
+    pad = " " * width
+    first_group = True
+    for path, anns in shown.items():
+        if not first_group or (d.span is not None and path != d.span.path):
+            head = anns[0].span
+            out.append(f"{pad}{style.gutter('::: ')}{head}")
+        first_group = False
+        out.extend(_snippet(anns, sources[path], width, style))
+
+    tail: list[str] = []
+    if d.help:
+        tail.extend(_footer(pad, "help", d.help, style))
+    for note in d.notes:
+        tail.extend(_footer(pad, "note", note, style))
+    if tail:
+        if shown:
+            out.append(f"{pad} {style.gutter('|')}")
+        out.extend(tail)
+    out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _footer(pad: str, kind: str, text: str, style: _Style) -> list[str]:
+    first, *more = source_lines(text)
+    indent = " " * (len(pad) + len(kind) + 5)
+    return [f"{pad} {style.gutter('=')} {style.bold(kind)}: {first}"] + [
+        f"{indent}{line}" for line in more
+    ]
+
+
+def _snippet(anns: list[_Annotation], lines: list[str], width: int, style: _Style) -> list[str]:
+    anns = sorted(anns, key=lambda a: (a.first, a.span.column, not a.primary))
+    multi = [a for a in anns if a.multiline]
+    single = [a for a in anns if not a.multiline]
+
+    def text_of(n: int) -> str:
+        return lines[n - 1] if 0 < n <= len(lines) else ""
+
+    def slash(a: _Annotation) -> bool:
+        # rustc draws "/" when the span starts at the line's first non-blank character.
+        line = text_of(a.first)
+        indent = len(line) - len(line.lstrip())
+        return a.span.column - 1 <= indent
+
+    wanted: set[int] = {a.first for a in single}
+    for a in multi:
+        if a.last - a.first + 1 <= _MAX_SPAN_LINES:
+            wanted.update(range(a.first, a.last + 1))
+        else:
+            wanted.update((a.first, a.first + 1, a.last - 1, a.last))
+    order = sorted(n for n in wanted if n > 0)
+
+    def gutter(line_no: int, kind: str, upto: int | None = None) -> str:
+        """Columns for the multi-line spans; ``kind`` 'src' for a source line, 'cont' below it."""
+        cells: list[str] = []
+        for k, a in enumerate(multi):
+            if upto is not None and k >= upto:
+                break
+            if kind == "src":
+                if line_no == a.first and slash(a):
+                    cells.append(style.mark("/", a.primary))
+                elif a.first < line_no <= a.last:
+                    cells.append(style.mark("|", a.primary))
+                else:
+                    cells.append(" ")
+            else:
+                active = (a.first <= line_no < a.last) and (line_no > a.first or slash(a))
+                cells.append(style.mark("|", a.primary) if active else " ")
+            cells.append(" ")
+        return "".join(cells)
+
+    bar = style.gutter("|")
+    blank_num = " " * width
+    out = [f"{blank_num} {bar}"]
+    prev: int | None = None
+    for n in order:
+        if prev is not None and n > prev + 1:
+            out.append(style.gutter("..."))
+        prev = n
+        line = text_of(n)
+        shown = _display(line)
+        row = f"{style.gutter(str(n).rjust(width))} {bar} {gutter(n, 'src')}{shown}".rstrip()
+        out.append(row)
+        for a in single:
+            if a.first != n:
+                continue
+            start = _col(line, a.span.column)
+            end_col = a.span.end_column
+            if end_col is not None and end_col >= a.span.column:
+                end = _col(line, end_col) + _cell_width(line, end_col)
+            else:
+                end = start + _cell_width(line, a.span.column)
+            marks = style.mark(("^" if a.primary else "-") * max(end - start, 1), a.primary)
+            msg = f" {style.mark(a.message, a.primary)}" if a.message else ""
+            out.append(f"{blank_num} {bar} {gutter(n, 'cont')}{' ' * start}{marks}{msg}")
+        for k, a in enumerate(multi):
+            ch = "^" if a.primary else "-"
+            if a.first == n and not slash(a):
+                start = _col(line, a.span.column)
+                lead = gutter(n, "cont", upto=k)
+                rest = 2 * (len(multi) - k) - 1 + start
+                conn = style.mark("_" * rest + ch, a.primary)
+                out.append(f"{blank_num} {bar} {lead} {conn}")
+            if a.last == n:
+                end_col = a.span.end_column or 1
+                end = _col(line, end_col) + _cell_width(line, end_col)
+                lead = gutter(n, "cont", upto=k)
+                rest = 2 * (len(multi) - k) - 1 + end - 1
+                msg = f" {style.mark(a.message, a.primary)}" if a.message else ""
+                close = style.mark("|" + "_" * rest + ch, a.primary)
+                out.append(f"{blank_num} {bar} {lead}{close}{msg}")
+    return out
