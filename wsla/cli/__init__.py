@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "convert": ("wsla.cli.convert", "Convert a spec between WSLA XML and the .wsla DSL."),
     "graph": ("wsla.cli.graph", "Print the metric dependency graph."),
     "explain": ("wsla.cli.explain", "Explain a diagnostic code."),
+    "actions": ("wsla.cli.actions", "Inspect, retry and purge the action outbox."),
     "evaluate": ("wsla.cli.evaluate", "Evaluate a spec's obligations over measurement data."),
 }
 """Command name → (module defining a click command named ``command``, short help)."""
