@@ -1,0 +1,93 @@
+"""CSV measurement files (stdlib ``csv``), streamed row by row.
+
+The first line is the header. Rows are mapped by a compiled binding table
+(:func:`wsla.sources.binding.compile_table`); cells are text, so numbers and
+``true``/``false`` are read from it. Files ending in ``.gz`` are decompressed on the fly.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
+
+from wsla.sources.binding import RowMapper
+from wsla.sources.problems import DataProblems
+from wsla.sources.record import Origin, Record
+
+__all__ = ["read_csv"]
+
+
+def _open_text(path: Path) -> IO[str]:
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+    return path.open("r", encoding="utf-8-sig", newline="")
+
+
+def missing_columns(needed: tuple[str, ...], header: list[str]) -> list[str]:
+    return [c for c in needed if c not in header]
+
+
+def read_csv(
+    path: str | Path,
+    compile_mapper: Callable[[], RowMapper],
+    problems: DataProblems,
+    *,
+    source: str | None = None,
+) -> Iterator[Record]:
+    """Records from the CSV file at ``path``; bad rows go to ``problems``.
+
+    ``compile_mapper`` builds the row mapper (called once, after the header was read).
+    ``source`` names the file in origins (default: ``path`` as given).
+    """
+    path = Path(path)
+    name = source if source is not None else str(path)
+    try:
+        handle = _open_text(path)
+    except OSError as exc:
+        problems.report("M010", f"cannot open {name}: {exc.strerror or exc}", Origin(name, 1))
+        return
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+            if header is None:
+                problems.report(
+                    "M010", f"{name} is empty (a CSV file needs a header line)", Origin(name, 1)
+                )
+                return
+            header = [h.strip() for h in header]
+            mapper = compile_mapper()
+            missing = missing_columns(mapper.columns, header)
+            if missing:
+                problems.report(
+                    "M002",
+                    f"{name} has no column {', '.join(repr(c) for c in missing)} "
+                    f"(columns: {', '.join(header)})",
+                    Origin(name, 1),
+                )
+                return
+            positions = [header.index(c) for c in mapper.columns]
+            width = len(header)
+            map_row = mapper.map
+            for row in reader:
+                if len(row) != width:
+                    if not row:
+                        continue
+                    problems.report(
+                        "M001",
+                        f"expected {width} fields, found {len(row)}",
+                        Origin(name, reader.line_num),
+                    )
+                    continue
+                yield from map_row([row[i] for i in positions], Origin(name, reader.line_num))
+        except UnicodeDecodeError as exc:
+            problems.report(
+                "M010", f"{name} is not UTF-8 text: {exc.reason}", Origin(name, reader.line_num + 1)
+            )
+        except csv.Error as exc:
+            problems.report("M001", f"unreadable CSV: {exc}", Origin(name, reader.line_num))
+        except (OSError, EOFError) as exc:
+            problems.report("M010", f"cannot read {name}: {exc}", Origin(name, reader.line_num))

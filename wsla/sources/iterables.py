@@ -1,0 +1,52 @@
+"""Plain Python data: records, ``(time, target, value)`` tuples, or row mappings.
+
+* :class:`~wsla.sources.record.Record` objects pass through unchanged (their time is
+  already epoch nanoseconds).
+* ``(time, target, value)`` tuples are long-format rows; ``time`` is read as the
+  table declares (an aware ``datetime`` is always accepted).
+* mappings (``{"ts": …, "op": …, "rt_ms": …}``) are rows of a wide or long table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from wsla.sources.binding import RowMapper
+from wsla.sources.problems import DataProblems
+from wsla.sources.record import Origin, Record
+
+__all__ = ["read_iterable"]
+
+
+def read_iterable(
+    items: Iterable[Any],
+    compile_mapper: Callable[[], RowMapper],
+    problems: DataProblems,
+    *,
+    source: str = "<data>",
+) -> Iterator[Record]:
+    """Records from ``items``; an item's "line" in origins is its 1-based position."""
+    mapper: RowMapper | None = None
+    for position, item in enumerate(items, start=1):
+        if isinstance(item, Record):
+            yield item
+            continue
+        if mapper is None:
+            mapper = compile_mapper()
+        origin = Origin(source, position)
+        if isinstance(item, Mapping):
+            missing = [c for c in mapper.columns if c not in item]
+            if missing:
+                problems.report("M002", f"no field {', '.join(repr(c) for c in missing)}", origin)
+                continue
+            yield from mapper.map([item[c] for c in mapper.columns], origin)
+        elif isinstance(item, tuple | list) and len(item) == len(mapper.columns):
+            yield from mapper.map(list(item), origin)
+        else:
+            problems.report(
+                "M001",
+                f"expected a Record, a mapping or a {len(mapper.columns)}-tuple, "
+                f"not {type(item).__name__}",
+                origin,
+            )

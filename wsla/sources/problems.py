@@ -1,0 +1,82 @@
+"""Collecting problems found in measurement data.
+
+Readers report each bad record here with its origin (file and line). The collector
+counts every problem by code and keeps the first :attr:`DataProblems.keep` diagnostics
+of each code, so a file with millions of bad lines cannot exhaust memory; under the
+``fail`` policy the first problem stops reading with :class:`DataAbort`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+
+from wsla.codes import diagnostic
+from wsla.diagnostics import Diagnostic
+from wsla.model.span import Span
+from wsla.sources.record import Origin
+
+__all__ = ["DataAbort", "DataProblems", "OnError"]
+
+
+class OnError(enum.StrEnum):
+    """What a malformed record does: reported and skipped, or stops the evaluation."""
+
+    REPORT = "report"
+    FAIL = "fail"
+
+
+class DataAbort(Exception):
+    """Raised under :attr:`OnError.FAIL` at the first problem; carries its diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+def origin_span(origin: Origin | None) -> Span | None:
+    return None if origin is None else Span(origin.source, origin.line, 1)
+
+
+class DataProblems:
+    """A per-evaluation collector (passed down, never global)."""
+
+    def __init__(self, policy: OnError | str = OnError.REPORT, keep: int = 50) -> None:
+        self.policy = OnError(policy)
+        self.keep = keep
+        self.counts: Counter[str] = Counter()
+        self._kept: list[Diagnostic] = []
+
+    def report(
+        self,
+        code: str,
+        message: str,
+        origin: Origin | None = None,
+        *,
+        help: str | None = None,
+    ) -> None:
+        self.counts[code] += 1
+        if self.counts[code] > self.keep and self.policy is OnError.REPORT:
+            return
+        found = diagnostic(code, message, origin_span(origin), help=help)
+        if self.policy is OnError.FAIL:
+            self._kept.append(found)
+            raise DataAbort(found)
+        self._kept.append(found)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """The kept diagnostics, then one M014 per code with problems left unshown."""
+        out = list(self._kept)
+        for code, count in sorted(self.counts.items()):
+            if count > self.keep:
+                out.append(
+                    diagnostic(
+                        "M014",
+                        f"{count - self.keep} more {code} problems not shown ({count} in all)",
+                    )
+                )
+        return out

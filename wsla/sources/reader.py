@@ -1,0 +1,112 @@
+"""Reading every data input of an evaluation as one time-ordered stream of records.
+
+Each input (a file path, an Arrow table, or an iterable) is read lazily by the reader
+its kind needs, through the binding table that matches its file name. The inputs are
+merged by event time (:func:`heapq.merge`, which keeps input order among equal times,
+so the result does not depend on chunking). Each input is expected in time order;
+records out of order are passed on as they come and the engine counts them as late.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
+from operator import attrgetter
+from pathlib import Path
+from typing import Any
+
+from wsla.sources.binding import DEFAULT_BINDING, Binding, RowMapper, Table, compile_table
+from wsla.sources.csv import read_csv
+from wsla.sources.iterables import read_iterable
+from wsla.sources.jsonl import read_jsonl
+from wsla.sources.parquet import read_arrow, read_parquet
+from wsla.sources.problems import DataProblems
+from wsla.sources.record import Origin, Record
+from wsla.sources.targets import TargetIndex
+
+__all__ = ["FORMATS", "data_format", "read_data", "read_input"]
+
+Reader = Callable[..., Iterator[Record]]
+
+FORMATS: dict[str, tuple[Reader, bool]] = {
+    ".csv": (read_csv, False),
+    ".csv.gz": (read_csv, False),
+    ".jsonl": (read_jsonl, True),
+    ".jsonl.gz": (read_jsonl, True),
+    ".ndjson": (read_jsonl, True),
+    ".ndjson.gz": (read_jsonl, True),
+    ".parquet": (read_parquet, True),
+    ".pq": (read_parquet, True),
+}
+"""File suffix → (reader, whether its string cells are typed strings)."""
+
+
+def data_format(path: str | Path) -> str | None:
+    """The :data:`FORMATS` key of ``path`` (longest matching suffix), or None."""
+    name = Path(path).name.lower()
+    found = [suffix for suffix in FORMATS if name.endswith(suffix)]
+    return max(found, key=len) if found else None
+
+
+def _is_arrow(data: object) -> bool:
+    module = type(data).__module__
+    return module.startswith("pyarrow") and hasattr(data, "schema")
+
+
+def read_input(
+    data: str | Path | Iterable[Any],
+    binding: Binding,
+    index: TargetIndex | None,
+    problems: DataProblems,
+) -> Iterator[Record]:
+    """The records of one input, in its own order."""
+    if isinstance(data, str | Path):
+        name = str(data)
+        suffix = data_format(name)
+        if suffix is None:
+            problems.report(
+                "M011",
+                f"{name}: unknown data format (use .csv, .jsonl, .ndjson or .parquet, "
+                "optionally .gz for text)",
+                Origin(name, 1),
+            )
+            return iter(())
+        reader, typed = FORMATS[suffix]
+        table = _table(binding, name, problems)
+        if table is None:
+            return iter(())
+        compile_mapper = partial(compile_table, table, index, problems, text_is_typed=typed)
+        return reader(name, compile_mapper, problems)
+    table = binding.tables[0] if binding.tables else DEFAULT_BINDING.tables[0]
+    mapper: Callable[[], RowMapper] = partial(
+        compile_table, table, index, problems, text_is_typed=True
+    )
+    if _is_arrow(data):
+        return read_arrow(data, mapper, problems)
+    return read_iterable(data, mapper, problems)
+
+
+def _table(binding: Binding, name: str, problems: DataProblems) -> Table | None:
+    table = binding.table_for(name)
+    if table is None:
+        patterns = ", ".join(p for t in binding.tables for p in t.files)
+        problems.report(
+            "M008",
+            f"{name}: no table of the binding applies to this file (patterns: {patterns})",
+            Origin(name, 1),
+        )
+    return table
+
+
+def read_data(
+    inputs: Sequence[str | Path | Iterable[Any]],
+    binding: Binding | None,
+    index: TargetIndex | None,
+    problems: DataProblems,
+) -> Iterator[Record]:
+    """All records of ``inputs``, merged by event time."""
+    streams = [read_input(d, binding or DEFAULT_BINDING, index, problems) for d in inputs]
+    if len(streams) == 1:
+        return streams[0]
+    return heapq.merge(*streams, key=attrgetter("time"))
