@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wsla.actions.message import ActionMessage
+from wsla.limits import DEFAULT_LIMITS
 
 SCHEMA_VERSION = 1
 
@@ -71,7 +72,9 @@ class Delivery:
 class Outbox:
     """The outbox at ``path`` (created if missing). Safe to share between threads."""
 
-    def __init__(self, path: str | Path, *, max_pending: int | None = 100_000) -> None:
+    def __init__(
+        self, path: str | Path, *, max_pending: int | None = DEFAULT_LIMITS.max_pending_actions
+    ) -> None:
         self.path = Path(path)
         self.max_pending = max_pending
         self._lock = threading.Lock()

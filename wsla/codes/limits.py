@@ -1,0 +1,74 @@
+"""Codes ``L``: resource limits (see :mod:`wsla.limits`)."""
+
+from __future__ import annotations
+
+from wsla.codes import Code
+from wsla.diagnostics import Severity
+
+CODES: tuple[Code, ...] = (
+    Code(
+        "L101",
+        Severity.ERROR,
+        "input too large",
+        "The spec file is larger than the configured maximum input size "
+        "(`Limits.max_input_bytes`, 64 MiB by default). wsla refuses it before parsing "
+        "so that a hostile file cannot exhaust memory. Split the SLA, or raise the limit "
+        "when you trust the file.",
+        bad="a 200 MB generated SLA document",
+        good="one SLA per service, each well below the limit",
+        bad_lang="text",
+    ),
+    Code(
+        "L102",
+        Severity.ERROR,
+        "nesting too deep",
+        "Elements (XML) or parentheses (DSL) are nested deeper than `Limits.max_depth` "
+        "(256 by default, libxml2's own default). Real SLAs nest a few levels; very deep "
+        "nesting is a sign of a generated or hostile document.",
+        bad="<Expression><Not><Expresssion><Not>… 40,000 levels …",
+        good="<Expression><Not><Expresssion>…</Expresssion></Not></Expression>",
+    ),
+    Code(
+        "L103",
+        Severity.ERROR,
+        "too many elements",
+        "The document has more elements than `Limits.max_elements` (2,000,000 by default).",
+        bad="a document with millions of empty <Coverage/> elements",
+        good="a document of realistic size",
+    ),
+    Code(
+        "L104",
+        Severity.ERROR,
+        "series window too large",
+        "A Q or TS keeps more elements than `Limits.max_window` (1,000,000 by default). "
+        "A `Window` absent means unbounded in WSLA; wsla bounds it by this limit and "
+        "reports it when reached instead of growing without end. Give the constructor "
+        "an explicit `Window`, or aggregate per schedule interval.",
+        bad='<Function xsi:type="QConstructor"><Metric>RT</Metric></Function>',
+        good='<Function xsi:type="QConstructor"><Metric>RT</Metric><Window>1000</Window>'
+        "</Function>",
+    ),
+    Code(
+        "L105",
+        Severity.ERROR,
+        "too many distinct streams",
+        "The measurement data addresses more distinct targets than `Limits.max_streams` "
+        "(100,000 by default): usually a binding that turns a high-cardinality column "
+        "(a request id, a URL with parameters) into targets.",
+        bad="target column = full request URL",
+        good="target column = operation name",
+        bad_lang="text",
+    ),
+    Code(
+        "L106",
+        Severity.ERROR,
+        "too many pending action requests",
+        "The action outbox holds more undelivered requests than "
+        "`Limits.max_pending_actions` (100,000 by default). The receivers are not "
+        "keeping up or are down; new requests are refused rather than filling the disk. "
+        "Inspect them with `wsla actions list --status pending`.",
+        bad="a webhook endpoint that has been down for a month",
+        good="`wsla actions retry` after fixing the endpoint, `wsla actions purge`",
+        bad_lang="text",
+    ),
+)
