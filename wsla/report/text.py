@@ -31,7 +31,7 @@ import click
 from wsla.diagnostics import Diagnostic, Severity
 from wsla.model.span import Span
 
-__all__ = ["render_text", "source_lines"]
+__all__ = ["render_text", "source_lines", "summary_line"]
 
 TAB_WIDTH = 4
 # A multi-line span longer than this shows its first and last lines around "...".
@@ -135,6 +135,7 @@ def render_text(
     sources: Mapping[str, str],
     *,
     color: bool = False,
+    strict: bool = False,
 ) -> str:
     """Render ``diagnostics`` with snippets taken from ``sources`` (path → file text).
 
@@ -288,3 +289,30 @@ def _snippet(anns: list[_Annotation], lines: list[str], width: int, style: _Styl
                 close = style.mark("|" + "_" * rest + ch, a.primary)
                 out.append(f"{blank_num} {bar} {lead}{close}{msg}")
     return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary_line(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
+    """The last line of text output, e.g. ``Found 3 errors, 1 warning in 2 files (5 files
+    checked).`` or ``All checks passed (5 files).``
+
+    >>> summary_line([], 1)
+    'All checks passed (1 file).'
+    """
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
+    infos = len(diagnostics) - errors - warnings
+    if not errors and not warnings:
+        tail = f"; {_plural(infos, 'note')}" if infos else ""
+        return f"All checks passed ({_plural(files_checked, 'file')}){tail}."
+    counts = [_plural(errors, "error")] if errors else []
+    if warnings:
+        counts.append(_plural(warnings, "warning"))
+    if infos:
+        counts.append(_plural(infos, "note"))
+    paths = {d.span.path for d in diagnostics if d.span is not None and d.severity.rank > 0}
+    where = f" in {_plural(len(paths), 'file')}" if paths else ""
+    return f"Found {', '.join(counts)}{where} ({_plural(files_checked, 'file')} checked)."

@@ -1,0 +1,25 @@
+"""One line per diagnostic: ``path:line:col: CODE message`` (ruff's ``concise``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from wsla.diagnostics import Diagnostic
+
+__all__ = ["render_concise"]
+
+
+def render_concise(
+    diagnostics: Sequence[Diagnostic],
+    sources: Mapping[str, str],
+    *,
+    color: bool = False,
+    strict: bool = False,
+) -> str:
+    """>>> from wsla.diagnostics import Severity, Span
+    >>> d = Diagnostic("X002", Severity.ERROR, "bad\\nthing", Span("a.xml", 2, 5))
+    >>> render_concise([d], {})
+    'a.xml:2:5: X002 bad thing\\n'
+    """
+    # A message's own line breaks would split one finding over several lines.
+    return "".join(f"{' '.join(str(d).split())}\n" for d in diagnostics)
