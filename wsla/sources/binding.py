@@ -337,6 +337,7 @@ def load_binding(path: str | Path) -> Binding:
     return parse_binding(text, source=name, json_syntax=name.endswith(".json"))
 
 
+_MODIFIERS = frozenset({"negate", *(d.value for d in Derive)})
 _SETTINGS = {"time", "time-format", "zone", "key", "object", "target", "value", "files"}
 
 
@@ -362,8 +363,12 @@ def binding_from_options(options: Sequence[str]) -> Binding:
         if name in _SETTINGS:
             table[name] = [value] if name == "files" else value.strip()
             continue
-        what, *modifiers = value.strip().split(":")
-        feed: dict[str, Any] = {"name": what}
+        parts = value.strip().split(":")
+        modifiers: list[str] = []
+        # Modifiers are the known words at the end; a target URI may contain colons.
+        while len(parts) > 1 and parts[-1] in _MODIFIERS:
+            modifiers.insert(0, parts.pop())
+        feed: dict[str, Any] = {"name": ":".join(parts)}
         if name:
             feed["column"] = name
         for modifier in modifiers:
@@ -582,7 +587,7 @@ def _compile_wide(
             else:
                 assert feed.directive is not None
                 found = index.by_directive(obj, feed.directive)
-                what = f"a {feed.directive} metric"
+                what = f"{feed.directive} metric"
             if not found:
                 missing.append(f"{what} in {obj!r}")
             out.append(found)

@@ -20,10 +20,21 @@ from wsla.sources.record import Origin, Record
 __all__ = ["read_csv"]
 
 
-def _open_text(path: Path) -> IO[str]:
+def _open_binary(path: Path) -> IO[bytes]:
     if path.name.endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
-    return path.open("r", encoding="utf-8-sig", newline="")
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def _lines(handle: IO[bytes]) -> Iterator[str]:
+    """Decoded lines, so that a decoding error is met at its own line."""
+    first = True
+    for raw in handle:
+        line = raw.decode("utf-8")
+        if first:
+            line = line.removeprefix("\ufeff")
+            first = False
+        yield line
 
 
 def missing_columns(needed: tuple[str, ...], header: list[str]) -> list[str]:
@@ -45,12 +56,12 @@ def read_csv(
     path = Path(path)
     name = source if source is not None else str(path)
     try:
-        handle = _open_text(path)
+        handle = _open_binary(path)
     except OSError as exc:
         problems.report("M010", f"cannot open {name}: {exc.strerror or exc}", Origin(name, 1))
         return
     with handle:
-        reader = csv.reader(handle)
+        reader = csv.reader(_lines(handle))
         try:
             header = next(reader, None)
             if header is None:
