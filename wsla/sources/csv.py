@@ -11,7 +11,7 @@ import csv
 import gzip
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from wsla.sources.binding import RowMapper
 from wsla.sources.problems import DataProblems
@@ -22,7 +22,7 @@ __all__ = ["read_csv"]
 
 def _open_binary(path: Path) -> IO[bytes]:
     if path.name.endswith(".gz"):
-        return gzip.open(path, "rb")
+        return cast(IO[bytes], gzip.open(path, "rb"))
     return path.open("rb")
 
 
