@@ -1,0 +1,305 @@
+"""The example specs in ``specs/``: each one is valid WSLA 1.0, and together they use everything.
+
+The coverage tests compute what must be covered from the model's registries (functions,
+directives, predicates, modalities, …), so a new registry entry or a spec edited so that it
+stops using a construct makes them fail. The specs are parsed with lxml only here, so that a
+bug in our own reader cannot hide a gap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from wsla.model import (
+    ACTION_DESCRIPTION_TYPES,
+    DIRECTIVE_TYPES,
+    PREDICATE_TYPES,
+    WSLA_FUNCTIONS,
+    WSLA_NS,
+    ExecutionModality,
+    NotificationType,
+    Role,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS_DIR = ROOT / "specs"
+SPECS = sorted(SPECS_DIR.glob("*.xml"))
+SCHEMA = ROOT / "xsd" / "wsla.xsd"
+
+XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+W = "{" + WSLA_NS + "}"
+
+
+def _id(path: Path) -> str:
+    return path.name
+
+
+@cache
+def _schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMA)))
+
+
+@cache
+def _parse(path: Path) -> etree._ElementTree:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.parse(str(path), parser)
+
+
+def _all_trees() -> list[etree._ElementTree]:
+    return [_parse(path) for path in SPECS]
+
+
+def _elements(local: str) -> Iterator[etree._Element]:
+    for tree in _all_trees():
+        yield from tree.iter(W + local)
+
+
+def _xsi_type(element: etree._Element) -> tuple[str | None, str] | None:
+    """The (namespace, local name) an ``xsi:type`` QName resolves to, in the element's scope."""
+    value = element.get(XSI_TYPE)
+    if value is None:
+        return None
+    prefix, _, local = value.strip().rpartition(":")
+    return element.nsmap.get(prefix or None), local
+
+
+def _wsla_types(local: str, parent: str | None = None) -> set[str]:
+    """Local names of the WSLA-namespace xsi:types on elements ``local`` (under ``parent``)."""
+    out: set[str] = set()
+    for element in _elements(local):
+        if parent is not None and etree.QName(element.getparent()).localname != parent:
+            continue
+        resolved = _xsi_type(element)
+        if resolved is not None and resolved[0] == WSLA_NS:
+            out.add(resolved[1])
+    return out
+
+
+def _texts(local: str) -> set[str]:
+    return {(element.text or "").strip() for element in _elements(local)}
+
+
+def _child_names(element: etree._Element) -> list[str]:
+    return [etree.QName(child).localname for child in element if isinstance(child.tag, str)]
+
+
+def _missing(expected: set[str], used: set[str]) -> str:
+    return "no spec in specs/ uses: " + ", ".join(sorted(expected - used))
+
+
+# --- every spec is valid ---------------------------------------------------------------
+
+
+def test_there_are_specs() -> None:
+    assert len(SPECS) >= 6, [p.name for p in SPECS]
+
+
+@pytest.mark.parametrize("path", SPECS, ids=_id)
+def test_spec_is_valid_against_the_xsd(path: Path) -> None:
+    schema = _schema()
+    ok = schema.validate(_parse(path))
+    errors = [f"{path.name}:{e.line}: {e.message}" for e in schema.error_log]
+    assert ok, "\n".join(errors)
+
+
+@pytest.mark.parametrize("path", SPECS, ids=_id)
+def test_spec_says_what_it_is_about(path: Path) -> None:
+    """A comment before the root element describes the SLA in a sentence or more."""
+    root = _parse(path).getroot()
+    comments = [n for n in root.itersiblings(preceding=True) if n.tag is etree.Comment]
+    assert comments, path.name
+    assert len((comments[-1].text or "").split()) >= 8, path.name
+
+
+_MASK_LENGTHS = {
+    "ConditionMonthOfYearMask": 12,
+    "ConditionDayOfMonthMask": 31,
+    "ConditionDayOfWeekMask": 7,
+    "ConditionTimeOfDayMask": 24,
+}
+
+
+@pytest.mark.parametrize("path", SPECS, ids=_id)
+def test_calendar_periods_follow_our_syntax(path: Path) -> None:
+    """Masks are 0/1 strings of the agreed lengths; the zone mode is Local or UTC."""
+    tree = _parse(path)
+    for local, length in _MASK_LENGTHS.items():
+        for element in tree.iter(W + local):
+            text = (element.text or "").strip()
+            assert re.fullmatch(f"[01]{{{length}}}", text), (path.name, element.sourceline)
+            assert "1" in text, (path.name, element.sourceline)
+    for element in tree.iter(W + "ConditionLocalOrUtcTime"):
+        assert (element.text or "").strip() in {"Local", "UTC"}, (path.name, element.sourceline)
+
+
+# --- together the specs cover the language ---------------------------------------------
+
+
+def test_specs_use_every_function_type() -> None:
+    expected = {cls.xsi_type for cls in WSLA_FUNCTIONS}
+    assert len(expected) == 23
+    used = _wsla_types("Function")
+    assert expected <= used, _missing(expected, used)
+
+
+def test_specs_use_every_measurement_directive_type() -> None:
+    expected = set(DIRECTIVE_TYPES)
+    assert len(expected) == 9
+    used = _wsla_types("MeasurementDirective")
+    assert expected <= used, _missing(expected, used)
+
+
+def test_specs_use_every_predicate_type() -> None:
+    expected = set(PREDICATE_TYPES)
+    used = _wsla_types("Predicate")
+    assert expected <= used, _missing(expected, used)
+
+
+def test_specs_use_both_forms_of_new_value() -> None:
+    forms: set[str] = set()
+    for element in _elements("Predicate"):
+        if _xsi_type(element) == (WSLA_NS, "NewValue"):
+            forms.update(_child_names(element))
+    expected = {"SLAParameter", "SLAParameterList"}
+    assert expected <= forms, _missing(expected, forms)
+
+
+def test_specs_use_every_logical_connective() -> None:
+    expected = {"And", "Or", "Implies", "Not"}
+    used = {local for local in expected if next(_elements(local), None) is not None}
+    assert expected <= used, _missing(expected, used)
+    # The original schema's spelling of Not's child, kept for compatibility.
+    assert all(_child_names(e) == ["Expresssion"] for e in _elements("Not"))
+
+
+@pytest.mark.parametrize("owner", ["ServiceLevelObjective", "ActionGuarantee"])
+def test_specs_use_both_evaluation_events(owner: str) -> None:
+    used: set[str] = set()
+    for element in _elements(owner):
+        if etree.QName(element.getparent()).localname not in {"Obligations", "ObligationGroup"}:
+            continue  # a Violation predicate's <ServiceLevelObjective> is a reference
+        names = _child_names(element)
+        used.update(n for n in names if n in {"EvaluationEvent", "Schedule"})
+    assert {"EvaluationEvent", "Schedule"} <= used, owner
+    assert _texts("EvaluationEvent") == {"NewValue"}
+
+
+def test_specs_use_every_execution_modality() -> None:
+    expected = {m.value for m in ExecutionModality}
+    used = _texts("ExecutionModality")
+    assert expected <= used, _missing(expected, used)
+
+
+def test_specs_use_every_notification_type_and_both_parameter_forms() -> None:
+    expected = {t.value for t in NotificationType}
+    used = _texts("NotificationType")
+    assert expected <= used, _missing(expected, used)
+    lists = [
+        (element.findtext(W + "SLAParameter") or "").strip()
+        for element in _elements("Action")
+        if _xsi_type(element) == (WSLA_NS, "Notification")
+    ]
+    assert "NONE" in lists
+    assert any(len(text.split()) > 1 for text in lists)
+
+
+def test_specs_use_both_kinds_of_qualified_action() -> None:
+    """A Notification and a plain action invocation (QualifiedAction's concrete Action)."""
+    actions = [
+        e for e in _elements("Action") if etree.QName(e.getparent()).localname == "QualifiedAction"
+    ]
+    assert any(_xsi_type(e) == (WSLA_NS, "Notification") for e in actions)
+    plain = [e for e in actions if _xsi_type(e) is None]
+    assert plain and all(e.get("actionName") and len(e) == 0 for e in plain)
+
+
+def test_specs_use_every_party_action_description_type() -> None:
+    expected = set(ACTION_DESCRIPTION_TYPES)
+    used: set[str] = set()
+    for party in ("ServiceProvider", "ServiceConsumer", "SupportingParty"):
+        used |= _wsla_types("Action", parent=party)
+    assert expected <= used, _missing(expected, used)
+
+
+def test_specs_use_every_role_and_two_sponsors() -> None:
+    expected = {r.value for r in Role}
+    used = _texts("Role")
+    assert expected <= used, _missing(expected, used)
+    assert any(len(e.findall(W + "Sponsor")) == 2 for e in _elements("SupportingParty"))
+
+
+def test_specs_use_every_kind_of_constant() -> None:
+    expected = {"String", "Integer", "Float"}
+    used: set[str] = set()
+    for element in _elements("Constant"):
+        if etree.QName(element.getparent()).localname in {"Operand", "Value", "Digits"}:
+            continue  # a reference to a constant, not a declaration
+        used.update(_child_names(element))
+    assert expected <= used, _missing(expected, used)
+    parents = {
+        etree.QName(e.getparent()).localname for e in _elements("Constant") if not _child_names(e)
+    }
+    assert {"Operand", "Value", "Digits"} <= parents, parents
+
+
+def test_specs_use_every_kind_of_operand() -> None:
+    expected = {"Metric", "Function", "LongScalar", "FloatScalar", "StringScalar", "Constant"}
+    used: set[str] = set()
+    for local in ("Operand", "Value", "Digits"):
+        for element in _elements(local):
+            if etree.QName(element.getparent()).localname == "Predicate":
+                continue  # a predicate's Value is a plain double
+            used.update(_child_names(element))
+    assert expected <= used, _missing(expected, used)
+
+
+def test_specs_use_both_period_forms_for_schedules_and_validity() -> None:
+    for owner in ("Period", "Validity"):
+        forms = {tuple(_child_names(e))[:1] for e in _elements(owner)}
+        assert ("Start",) in forms, owner
+        assert ("ConditionTime",) in forms, owner
+    assert any(len(e.findall(W + "Validity")) > 1 for e in _elements("ServiceLevelObjective"))
+
+
+def test_specs_use_every_kind_of_service_object() -> None:
+    operation_kinds = {_xsi_type(e) for e in _elements("Operation")}
+    assert None in operation_kinds  # the concrete base type
+    assert (WSLA_NS, "WSDLSOAPOperationDescriptionType") in operation_kinds
+    assert (WSLA_NS, "StringOperationDescriptionType") in operation_kinds
+    for local in (
+        "WSDLSOAPOperation",
+        "OperationGroup",
+        "WebHosting",
+        "ObligationGroup",
+        "Trigger",
+    ):
+        assert next(_elements(local), None) is not None, local
+
+
+def test_specs_use_metric_macros_with_filled_holes() -> None:
+    holes: set[tuple[str, str]] = set()
+    for definition in _elements("MetricMacroDefinition"):
+        for metric in definition.iter(W + "Metric"):
+            if metric.find(W + "MeasurementDirectiveVariable") is not None:
+                holes.add((definition.get("name", ""), metric.get("name", "")))
+    assert holes
+    filled = {
+        (expansion.get("macroName", ""), assignment.get("metricName", ""))
+        for expansion in _elements("MetricMacroExpansion")
+        for assignment in expansion.iter(W + "MeasurementDirectiveAssignment")
+    }
+    assert holes <= filled, holes - filled
+
+
+def test_specs_use_reading_schedules_timeouts_and_communication() -> None:
+    assert next(_elements("ReadingSchedule"), None) is not None
+    assert next(_elements("TimeOut"), None) is not None
+    communications = list(_elements("Communication"))
+    assert any(c.find(W + "Pull") is not None for c in communications)
+    assert any(c.find(W + "Push") is not None for c in communications)
