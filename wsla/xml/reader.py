@@ -1,0 +1,1063 @@
+"""Read WSLA XML safely into the object model.
+
+:func:`parse_xml` is the hardened parser (no entities, no DTDs, no network, no XInclude,
+libxml2's depth and size limits on); :func:`read_tree` turns a normalised, schema-valid
+tree into a :class:`~wsla.model.Spec` with a :class:`~wsla.model.Span` on every node;
+:func:`load_xml` runs the whole pipeline: parse → legacy normalisation → XSD → model.
+
+Every failure is a coded :class:`~wsla.diagnostics.Diagnostic`; nothing here raises for
+bad input.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from lxml import etree
+
+from wsla.codes import diagnostic
+from wsla.diagnostics import Diagnostic, has_errors
+from wsla.model.directives import DIRECTIVE_TYPES, MeasurementDirective
+from wsla.model.functions import (
+    ConstantRef,
+    FloatScalar,
+    Function,
+    LongScalar,
+    MetricRef,
+    Operand,
+    StringScalar,
+)
+from wsla.model.obligations import (
+    PREDICATE_TYPES,
+    ActionGuarantee,
+    ActionInvocation,
+    And,
+    Evaluation,
+    Expression,
+    Implies,
+    NewValuePredicate,
+    Not,
+    Notification,
+    ObligationGroup,
+    Obligations,
+    OnNewValue,
+    OnSchedule,
+    Or,
+    Predicate,
+    QualifiedAction,
+    ServiceLevelObjective,
+)
+from wsla.model.parties import (
+    ACTION_DESCRIPTION_TYPES,
+    ActionDescription,
+    Contact,
+    Parties,
+    Party,
+    ServiceConsumer,
+    ServiceProvider,
+    SupportingParty,
+)
+from wsla.model.registry import FUNCTION_TYPES
+from wsla.model.service import (
+    Communication,
+    Constant,
+    Definition,
+    DirectiveAssignment,
+    DirectiveVariable,
+    Metric,
+    MetricMacroDefinition,
+    MetricMacroExpansion,
+    Operation,
+    OperationGroup,
+    Schedule,
+    ServiceDefinition,
+    ServiceObject,
+    SLAParameter,
+    SoapOperation,
+    StringOperation,
+    Trigger,
+    WebHosting,
+)
+from wsla.model.span import Span
+from wsla.model.spec import Spec
+from wsla.model.types import (
+    WSLA_NS,
+    CalendarPeriod,
+    ExecutionModality,
+    Interval,
+    MetricType,
+    NotificationType,
+    Period,
+    Role,
+    TimePeriod,
+)
+from wsla.xml.mapping import XSI_TYPE, FieldMap, Kind, child_namespace, element_fields
+from wsla.xml.source import SourceText, element_span
+from wsla.xml.writer import CALENDAR_ELEMENTS, INTERVAL_ELEMENTS
+
+__all__ = ["GLOBAL_ELEMENTS", "load_xml", "parse_xml", "read_tree"]
+
+Element = etree._Element
+ElementTree = etree._ElementTree
+
+_W = f"{{{WSLA_NS}}}"
+
+GLOBAL_ELEMENTS: frozenset[str] = frozenset(
+    {
+        "SLA",
+        "Parties",
+        "Schedule",
+        "OperationGroup",
+        "Operation",
+        "WebHosting",
+        "SLAParameter",
+        "Metric",
+        "MetricMacroDefinition",
+        "MetricMacroExpansion",
+        "Constant",
+        "Trigger",
+        "ObligationGroup",
+        "QualifiedAction",
+        "WSDLSOAPOperation",
+    }
+)
+"""Global elements of the WSLA 1.0 schema: possible document roots."""
+
+# --- parsing -------------------------------------------------------------------------
+
+_UNICODE_MARKS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
+_ENCODING_ERRORS = frozenset(
+    {
+        etree.ErrorTypes.ERR_INVALID_ENCODING,
+        etree.ErrorTypes.ERR_UNKNOWN_ENCODING,
+        etree.ErrorTypes.ERR_UNSUPPORTED_ENCODING,
+    }
+)
+
+
+def _parser() -> etree.XMLParser:
+    # A parser per call: parsers are not thread-safe and carry state.
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+        attribute_defaults=False,
+        collect_ids=False,
+    )
+
+
+def _line_of(data: bytes, marker: bytes, start: int = 0) -> tuple[int, int]:
+    """Line number of the first ``marker`` at or after ``start`` and its offset."""
+    index = data.find(marker, start)
+    if index < 0:
+        return 1, start
+    return data.count(b"\n", 0, index) + 1, index
+
+
+def _syntax_diagnostic(exc: etree.XMLSyntaxError, path: str | None) -> Diagnostic:
+    line, column = exc.position
+    span = Span(path, max(line, 1), max(column, 1))
+    message = str(exc.msg or "").strip()
+    # libxml2 appends ", line L, column C" which the span already says.
+    cut = message.rfind(", line ")
+    if cut > 0:
+        message = message[:cut]
+    lower = message.lower()
+    if exc.code == etree.ErrorTypes.ERR_DOCUMENT_EMPTY:
+        return diagnostic("X001", "the document is empty", span)
+    if "depth" in lower:
+        return diagnostic(
+            "X013",
+            f"elements are nested too deeply ({message})",
+            span,
+            help="WSLA documents never need more than a few dozen levels; "
+            "split nested functions into named metrics",
+        )
+    if exc.code == etree.ErrorTypes.ERR_RESOURCE_LIMIT or "huge" in lower:
+        return diagnostic("X014", f"parser resource limit exceeded: {message}", span)
+    if exc.code in _ENCODING_ERRORS:
+        return diagnostic(
+            "X003",
+            f"invalid character encoding: {message}",
+            span,
+            help="save the file as UTF-8 or declare its encoding in the XML declaration",
+        )
+    return diagnostic("X002", f"XML is not well-formed: {message}", span)
+
+
+def parse_xml(data: bytes, path: str | None) -> tuple[ElementTree | None, list[Diagnostic]]:
+    """Parse ``data`` with entity expansion, DTDs, network and XInclude off.
+
+    Returns the tree, or ``None`` with error diagnostics for input that is empty, binary,
+    badly encoded, not well-formed, nested too deeply, declares entities (internal or
+    external), references an external DTD, or whose root is not in the WSLA namespace.
+    """
+    if not data or data.isspace():
+        return None, [diagnostic("X001", "the document is empty", Span(path, 1, 1))]
+    head = data[:8192]
+    if b"\x00" in head and not data.startswith(_UNICODE_MARKS):
+        index = head.index(b"\x00")
+        line = head.count(b"\n", 0, index) + 1
+        return None, [
+            diagnostic(
+                "X004",
+                "the input is binary (it contains NUL bytes), not an XML document",
+                Span(path, line, 1),
+            )
+        ]
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        return None, [_syntax_diagnostic(exc, path)]
+    tree = root.getroottree()
+    diagnostics = _doctype_diagnostics(tree, data, path)
+    if diagnostics:
+        return None, diagnostics
+    namespace = etree.QName(root).namespace
+    if namespace != WSLA_NS:
+        found = f"namespace {namespace!r}" if namespace else "no namespace"
+        return None, [
+            diagnostic(
+                "X020",
+                f"root element <{etree.QName(root).localname}> is in {found}, "
+                f"not in the WSLA namespace",
+                element_span(SourceText(data, path, tree.docinfo.encoding), root),
+                help=f'declare the WSLA namespace on the root: xmlns="{WSLA_NS}"',
+            )
+        ]
+    return tree, []
+
+
+def _doctype_diagnostics(tree: ElementTree, data: bytes, path: str | None) -> list[Diagnostic]:
+    docinfo = tree.docinfo
+    out: list[Diagnostic] = []
+    doctype_line, doctype_at = _line_of(data, b"<!DOCTYPE")
+    if docinfo.system_url or docinfo.public_id:
+        out.append(
+            diagnostic(
+                "X012",
+                "the DOCTYPE references an external DTD "
+                f"({docinfo.system_url or docinfo.public_id}); it was not loaded",
+                Span(path, doctype_line, 1),
+                help="remove the DOCTYPE; WSLA documents are checked against the XSD",
+            )
+        )
+    dtd = docinfo.internalDTD
+    if dtd is None:
+        return out
+    for entity in dtd.iterentities():
+        line, _ = _line_of(data, b"<!ENTITY", doctype_at)
+        marker = f"{entity.name}".encode()
+        line = _line_of(data, marker, doctype_at)[0] if marker else line
+        span = Span(path, line, 1)
+        if entity.system_url:
+            out.append(
+                diagnostic(
+                    "X011",
+                    f"the DOCTYPE declares the external entity {entity.name!r}; it was not read",
+                    span,
+                    help="remove the DOCTYPE and write the content into the document",
+                )
+            )
+        else:
+            out.append(
+                diagnostic(
+                    "X010",
+                    f"the DOCTYPE declares the entity {entity.name!r}; entities are never expanded",
+                    span,
+                    help="remove the DOCTYPE and write the text out instead of the entity",
+                )
+            )
+    return out
+
+
+# --- reading the tree into the model -------------------------------------------------
+
+
+class _Invalid(Exception):
+    """The tree does not have the shape the reader needs (it was not schema-valid)."""
+
+    def __init__(self, element: Element, message: str, code: str = "X034") -> None:
+        super().__init__(message)
+        self.element = element
+        self.message = message
+        self.code = code
+
+
+def _local(tag: object) -> str:
+    return str(tag).rpartition("}")[2]
+
+
+def _text(element: Element) -> str:
+    return element.text or ""
+
+
+def _parse_long(element: Element) -> int:
+    try:
+        return int(_text(element).strip())
+    except ValueError:
+        raise _Invalid(element, f"<{_local(element.tag)}> is not an integer", "X031") from None
+
+
+def _parse_double(element: Element) -> float:
+    text = _text(element).strip()
+    try:
+        return float(text)
+    except ValueError:
+        raise _Invalid(element, f"<{_local(element.tag)}> is not a number", "X031") from None
+
+
+def _parse_bool(element: Element, text: str) -> bool:
+    text = text.strip()
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    raise _Invalid(element, f"{text!r} is not a boolean", "X031")
+
+
+def parse_datetime(text: str) -> datetime:
+    """An xs:dateTime as an aware datetime (no offset = UTC). Raises ``ValueError``."""
+    text = text.strip()
+    next_day = False
+    if "T24:00:00" in text:
+        # xs:dateTime allows 24:00:00 for the end of a day; Python does not.
+        date_part, _, rest = text.partition("T24:00:00")
+        rest = rest.lstrip("0123456789.") if rest.startswith(".") else rest
+        text = f"{date_part}T00:00:00{rest}"
+        next_day = True
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    if next_day:
+        value += timedelta(days=1)
+    return value
+
+
+def _parse_datetime(element: Element) -> datetime:
+    try:
+        return parse_datetime(_text(element))
+    except (ValueError, OverflowError):
+        raise _Invalid(
+            element,
+            f"<{_local(element.tag)}> {_text(element).strip()!r} is not a date and time "
+            "that wsla can represent (years 1–9999)",
+            "X040",
+        ) from None
+
+
+def _children(element: Element) -> list[Element]:
+    return [child for child in element if isinstance(child.tag, str)]
+
+
+@cache
+def _plan(cls: type, skip: frozenset[str] = frozenset()) -> tuple[tuple[FieldMap, str], ...]:
+    namespace = getattr(cls, "namespace", WSLA_NS)
+    ns = child_namespace(namespace)
+    return tuple((fm, f"{{{ns}}}{fm.element}") for fm in element_fields(cls, skip))
+
+
+def _resolve_qname(element: Element, value: str) -> tuple[str | None, str]:
+    prefix, _, local = value.strip().rpartition(":")
+    return element.nsmap.get(prefix or None), local
+
+
+class _Reader:
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+
+    def span(self, element: Element) -> Span:
+        return element_span(self.source, element)
+
+    # --- shared helpers -----------------------------------------------------------
+
+    def xsi_type(self, element: Element) -> tuple[str | None, str]:
+        value = element.get(XSI_TYPE)
+        if value is None:
+            raise _Invalid(element, f"<{_local(element.tag)}> has no xsi:type", "X032")
+        return _resolve_qname(element, value)
+
+    def attr_type(self, element: Element, name: str) -> MetricType | None:
+        value = element.get(name)
+        if value is None:
+            return None
+        try:
+            return MetricType(value.strip())
+        except ValueError:
+            raise _Invalid(element, f"{name}={value!r} is not a WSLA type", "X031") from None
+
+    def fields(
+        self, cls: type, children: list[Element], skip: frozenset[str] = frozenset()
+    ) -> dict[str, Any]:
+        """Read the child-element fields of ``cls`` (but ``skip``) from ``children``."""
+        out: dict[str, Any] = {}
+        n = len(children)
+        i = 0
+        for fm, tag in _plan(cls, skip):
+            kind = fm.kind
+            if kind is Kind.INPUT or kind is Kind.INPUTS:
+                inputs: list[MetricRef | Function] = []
+                while i < n and children[i].tag in _INPUT_TAGS:
+                    inputs.append(self.input(children[i]))
+                    i += 1
+                    if kind is Kind.INPUT:
+                        break
+                if kind is Kind.INPUTS:
+                    out[fm.field] = tuple(inputs)
+                elif inputs:
+                    out[fm.field] = inputs[0]
+                elif not fm.optional:
+                    raise _Invalid(children[i] if i < n else children[0], "missing input")
+                continue
+            if kind is Kind.OPERANDS:
+                items: list[Operand] = []
+                while i < n and children[i].tag == tag:
+                    items.append(self.operand_of(children[i]))
+                    i += 1
+                out[fm.field] = tuple(items)
+                continue
+            if i >= n or children[i].tag != tag:
+                if fm.optional:
+                    continue
+                where = children[i] if i < n else (children[-1] if children else None)
+                if where is None:
+                    raise _Invalid(children[0] if children else etree.Element("x"), "empty")
+                raise _Invalid(where, f"expected <{fm.element}>", "X030")
+            child = children[i]
+            i += 1
+            if kind is Kind.TEXT:
+                out[fm.field] = _text(child)
+            elif kind is Kind.LONG:
+                out[fm.field] = _parse_long(child)
+            elif kind is Kind.DOUBLE:
+                out[fm.field] = _parse_double(child)
+            elif kind is Kind.BOOL:
+                out[fm.field] = _parse_bool(child, _text(child))
+            elif kind is Kind.LIST:
+                out[fm.field] = tuple(_text(child).split())
+            elif kind is Kind.INTERVAL:
+                out[fm.field] = self.interval(child)
+            else:
+                out[fm.field] = self.operand_of(child)
+        if i < n:
+            raise _Invalid(children[i], f"unexpected <{_local(children[i].tag)}>", "X030")
+        return out
+
+    def interval(self, element: Element) -> Interval:
+        values: dict[str, int] = {}
+        names = _INTERVAL_FIELDS
+        for child in element:
+            if isinstance(child.tag, str):
+                name = names.get(_local(child.tag))
+                if name is None:
+                    raise _Invalid(child, f"unexpected <{_local(child.tag)}> in an interval")
+                values[name] = _parse_long(child)
+        return Interval(**values, span=self.span(element))
+
+    def period(self, element: Element) -> Period:
+        children = _children(element)
+        if children and children[0].tag == _W + "Start" and len(children) == 2:
+            return TimePeriod(
+                start=_parse_datetime(children[0]),
+                end=_parse_datetime(children[1]),
+                span=self.span(element),
+            )
+        if len(children) != len(CALENDAR_ELEMENTS):
+            raise _Invalid(element, "a period needs Start and End or the seven Condition…")
+        values = {
+            name: _text(child) for (name, _), child in zip(CALENDAR_ELEMENTS, children, strict=True)
+        }
+        return CalendarPeriod(**values, span=self.span(element))
+
+    # --- parties --------------------------------------------------------------------
+
+    def parties(self, element: Element) -> Parties:
+        children = _children(element)
+        provider = self.party(children[0], ServiceProvider)
+        consumer = self.party(children[1], ServiceConsumer)
+        supporting = tuple(self.party(child, SupportingParty) for child in children[2:])
+        assert isinstance(provider, ServiceProvider)
+        assert isinstance(consumer, ServiceConsumer)
+        return Parties(
+            provider=provider,
+            consumer=consumer,
+            supporting=tuple(p for p in supporting if isinstance(p, SupportingParty)),
+            span=self.span(element),
+        )
+
+    def party(self, element: Element, cls: type[Party]) -> Party:
+        if element.tag != _W + cls.element:
+            raise _Invalid(element, f"expected <{cls.element}>", "X030")
+        span = self.span(element)
+        contact: Contact | None = None
+        actions: list[ActionDescription] = []
+        sponsors: list[str] = []
+        roles: list[Role] = []
+        for child in element:
+            tag = child.tag
+            if tag == _W + "Contact":
+                parts = _children(child)
+                contact = Contact(
+                    street=_text(parts[0]), city=_text(parts[1]), span=self.span(child)
+                )
+            elif tag == _W + "Action":
+                actions.append(self.action_description(child))
+            elif tag == _W + "Sponsor":
+                sponsors.append(_text(child))
+            elif tag == _W + "Role":
+                try:
+                    roles.append(Role(_text(child).strip()))
+                except ValueError:
+                    raise _Invalid(child, f"{_text(child)!r} is not a role", "X031") from None
+            elif isinstance(tag, str):
+                raise _Invalid(child, f"unexpected <{_local(tag)}>", "X030")
+        name = element.get("name")
+        if cls is SupportingParty:
+            return SupportingParty(
+                name=name,
+                contact=contact,
+                actions=tuple(actions),
+                sponsors=tuple(sponsors),
+                roles=tuple(roles),
+                span=span,
+            )
+        return cls(name=name, contact=contact, actions=tuple(actions), span=span)
+
+    def action_description(self, element: Element) -> ActionDescription:
+        ns, local = self.xsi_type(element)
+        cls = ACTION_DESCRIPTION_TYPES.get(local) if ns == WSLA_NS else None
+        if cls is None:
+            raise _Invalid(element, f"unknown party action type {local!r}", "X032")
+        values = self.fields(cls, _children(element))
+        return cls(
+            name=element.get("name"),
+            party_name=element.get("partyName"),
+            span=self.span(element),
+            **values,
+        )
+
+    # --- service objects ----------------------------------------------------------
+
+    def service_object(self, element: Element) -> ServiceObject:
+        tag = element.tag
+        span = self.span(element)
+        lists: dict[str, list[Any]] = {}
+        rest: list[Element] = []
+        shared = self._shared
+        for child in element:
+            ctag = child.tag
+            if not isinstance(ctag, str):
+                continue
+            entry = shared.get(ctag)
+            if entry is None or rest:
+                rest.append(child)
+                continue
+            field, read = entry
+            lists.setdefault(field, []).append(read(child))
+        common: dict[str, Any] = {k: tuple(v) for k, v in lists.items()}
+        common["name"] = element.get("name")
+        common["span"] = span
+        if tag == _W + "ServiceDefinition":
+            operations: list[Operation] = []
+            groups: list[OperationGroup] = []
+            hostings: list[WebHosting] = []
+            for child in rest:
+                nested = self.service_object(child)
+                if isinstance(nested, Operation):
+                    operations.append(nested)
+                elif isinstance(nested, OperationGroup):
+                    groups.append(nested)
+                elif isinstance(nested, WebHosting):
+                    hostings.append(nested)
+                else:
+                    raise _Invalid(child, f"unexpected <{_local(child.tag)}>", "X030")
+            return ServiceDefinition(
+                **common,
+                operations=tuple(operations),
+                operation_groups=tuple(groups),
+                web_hostings=tuple(hostings),
+            )
+        if tag == _W + "OperationGroup":
+            inner = [self.service_object(child) for child in rest]
+            ops = tuple(op for op in inner if isinstance(op, Operation))
+            if len(ops) != len(inner):
+                raise _Invalid(element, "an OperationGroup holds only operations", "X030")
+            return OperationGroup(**common, operations=ops)
+        if tag == _W + "WebHosting":
+            for child in rest:
+                if child.tag != _W + "Coverage":
+                    raise _Invalid(child, f"unexpected <{_local(child.tag)}>", "X030")
+            return WebHosting(**common, coverage=tuple(_text(c) for c in rest))
+        if tag == _W + "WSDLSOAPOperation":
+            cls: type[Operation] = SoapOperation
+        elif tag == _W + "Operation":
+            value = element.get(XSI_TYPE)
+            if value is None:
+                cls = Operation
+            else:
+                ns, local = _resolve_qname(element, value)
+                found = _OPERATION_TYPES.get(local) if ns == WSLA_NS else None
+                if found is None:
+                    raise _Invalid(element, f"unknown operation type {local!r}", "X032")
+                cls = found
+        else:
+            raise _Invalid(element, f"unexpected <{_local(tag)}>", "X030")
+        extra = self.fields(cls, rest, _SERVICE_OBJECT_FIELDS) if cls is not Operation else {}
+        if cls is Operation and rest:
+            raise _Invalid(rest[0], f"unexpected <{_local(rest[0].tag)}>", "X030")
+        return cls(**common, **extra)
+
+    @property
+    def _shared(self) -> dict[str, tuple[str, Callable[[Element], Any]]]:
+        return {
+            _W + "Schedule": ("schedules", self.schedule),
+            _W + "Trigger": ("triggers", self.trigger),
+            _W + "Constant": ("constants", self.constant),
+            _W + "MetricMacroDefinition": ("macro_definitions", self.macro_definition),
+            _W + "MetricMacroExpansion": ("macro_expansions", self.macro_expansion),
+            _W + "SLAParameter": ("parameters", self.parameter),
+            _W + "Metric": ("metrics", self.metric),
+        }
+
+    def schedule(self, element: Element) -> Schedule:
+        children = _children(element)
+        if len(children) != 2:
+            raise _Invalid(element, "a Schedule needs Period and Interval", "X030")
+        return Schedule(
+            name=element.get("name"),
+            period=self.period(children[0]),
+            interval=self.interval(children[1]),
+            span=self.span(element),
+        )
+
+    def trigger(self, element: Element) -> Trigger:
+        children = _children(element)
+        if len(children) != 1:
+            raise _Invalid(element, "a Trigger needs one Time", "X030")
+        return Trigger(
+            name=element.get("name"), time=_parse_datetime(children[0]), span=self.span(element)
+        )
+
+    def constant(self, element: Element) -> Constant:
+        children = _children(element)
+        if len(children) != 1:
+            raise _Invalid(element, "a Constant needs one String, Integer or Float", "X030")
+        child = children[0]
+        tag = child.tag
+        value: str | int | float
+        if tag == _W + "String":
+            value = _text(child)
+        elif tag == _W + "Integer":
+            value = _parse_long(child)
+        elif tag == _W + "Float":
+            value = _parse_double(child)
+        else:
+            raise _Invalid(child, f"unexpected <{_local(tag)}>", "X030")
+        return Constant(name=element.get("name"), value=value, span=self.span(element))
+
+    def macro_definition(self, element: Element) -> MetricMacroDefinition:
+        return MetricMacroDefinition(
+            name=element.get("name"),
+            metrics=tuple(self.metric(child) for child in _children(element)),
+            span=self.span(element),
+        )
+
+    def macro_expansion(self, element: Element) -> MetricMacroExpansion:
+        assignments: list[DirectiveAssignment] = []
+        for child in _children(element):
+            inner = _children(child)
+            if child.tag != _W + "MeasurementDirectiveAssignment" or len(inner) != 1:
+                raise _Invalid(child, "expected <MeasurementDirectiveAssignment>", "X030")
+            assignments.append(
+                DirectiveAssignment(
+                    metric_name=child.get("metricName"),
+                    directive=self.directive(inner[0]),
+                    span=self.span(child),
+                )
+            )
+        return MetricMacroExpansion(
+            macro_name=element.get("macroName"),
+            expansion_name=element.get("expansionName"),
+            assignments=tuple(assignments),
+            span=self.span(element),
+        )
+
+    def parameter(self, element: Element) -> SLAParameter:
+        children = _children(element)
+        if not children or children[0].tag != _W + "Metric":
+            raise _Invalid(element, "an SLAParameter needs <Metric>", "X030")
+        communication: Communication | None = None
+        if len(children) > 1:
+            comm = children[1]
+            parts = _children(comm)
+            values: dict[str, tuple[str, ...]] = {}
+            for part in parts[1:]:
+                values[_local(part.tag).lower()] = tuple(_text(part).split())
+            communication = Communication(
+                source=_text(parts[0]),
+                pull=values.get("pull"),
+                push=values.get("push"),
+                span=self.span(comm),
+            )
+        return SLAParameter(
+            name=element.get("name"),
+            type=self.attr_type(element, "type"),
+            unit=element.get("unit"),
+            metric=_text(children[0]),
+            communication=communication,
+            span=self.span(element),
+        )
+
+    def metric(self, element: Element) -> Metric:
+        children = _children(element)
+        if len(children) < 2 or children[0].tag != _W + "Source":
+            raise _Invalid(element, "a Metric needs <Source> and a definition", "X030")
+        metric_uri: str | None = None
+        index = 1
+        if children[1].tag == _W + "MetricURI":
+            metric_uri = _text(children[1])
+            index = 2
+        if index >= len(children):
+            raise _Invalid(element, "a Metric needs a definition", "X030")
+        holder = children[index]
+        tag = holder.tag
+        definition: Definition
+        if tag == _W + "MeasurementDirective":
+            definition = self.directive(holder)
+        elif tag == _W + "Function":
+            definition = self.function(holder)
+        elif tag == _W + "MeasurementDirectiveVariable":
+            definition = DirectiveVariable(span=self.span(holder))
+        else:
+            raise _Invalid(holder, f"unexpected <{_local(tag)}>", "X030")
+        counter = element.get("counter")
+        return Metric(
+            name=element.get("name"),
+            type=self.attr_type(element, "type"),
+            unit=element.get("unit"),
+            counter=None if counter is None else _parse_bool(element, counter),
+            source=_text(children[0]),
+            metric_uri=metric_uri,
+            definition=definition,
+            span=self.span(element),
+        )
+
+    def directive(self, element: Element) -> MeasurementDirective:
+        span = self.span(element)
+        ns, local = self.xsi_type(element)
+        cls = DIRECTIVE_TYPES.get(local) if ns == WSLA_NS else None
+        if cls is None:
+            raise _Invalid(element, f"unknown measurement directive type {local!r}", "X032")
+        values = self.fields(cls, _children(element))
+        return cls(result_type=self.attr_type(element, "resultType"), span=span, **values)
+
+    # --- functions ----------------------------------------------------------------
+
+    def function(self, element: Element) -> Function:
+        span = self.span(element)
+        ns, local = self.xsi_type(element)
+        cls = FUNCTION_TYPES.get((ns or "", local))
+        if cls is None:
+            raise _Invalid(element, f"unknown function type {local!r}", "X032")
+        values = self.fields(cls, _children(element))
+        return cls(result_type=self.attr_type(element, "resultType"), span=span, **values)
+
+    def input(self, element: Element) -> MetricRef | Function:
+        if element.tag == _W + "Function":
+            return self.function(element)
+        return MetricRef(name=_text(element), span=self.span(element))
+
+    def operand_of(self, wrapper: Element) -> Operand:
+        children = _children(wrapper)
+        if len(children) != 1:
+            raise _Invalid(wrapper, f"<{_local(wrapper.tag)}> needs exactly one operand", "X030")
+        element = children[0]
+        tag = element.tag
+        if tag == _W + "Metric":
+            return MetricRef(name=_text(element), span=self.span(element))
+        if tag == _W + "Function":
+            return self.function(element)
+        if tag == _W + "LongScalar":
+            return LongScalar(value=_parse_long(element), span=self.span(element))
+        if tag == _W + "FloatScalar":
+            return FloatScalar(value=_parse_double(element), span=self.span(element))
+        if tag == _W + "StringScalar":
+            return StringScalar(value=_text(element), span=self.span(element))
+        if tag == _W + "Constant":
+            return ConstantRef(name=_text(element), span=self.span(element))
+        raise _Invalid(element, f"<{_local(tag)}> is not an operand", "X030")
+
+    # --- obligations --------------------------------------------------------------
+
+    def obligations(self, element: Element) -> Obligations:
+        constants, slos, guarantees, groups = self.obligation_content(element, nested=True)
+        return Obligations(
+            name=element.get("name"),
+            constants=constants,
+            slos=slos,
+            guarantees=guarantees,
+            groups=groups,
+            span=self.span(element),
+        )
+
+    def obligation_content(
+        self, element: Element, nested: bool
+    ) -> tuple[
+        tuple[Constant, ...],
+        tuple[ServiceLevelObjective, ...],
+        tuple[ActionGuarantee, ...],
+        tuple[ObligationGroup, ...],
+    ]:
+        constants: list[Constant] = []
+        slos: list[ServiceLevelObjective] = []
+        guarantees: list[ActionGuarantee] = []
+        groups: list[ObligationGroup] = []
+        for child in _children(element):
+            tag = child.tag
+            if tag == _W + "Constant":
+                constants.append(self.constant(child))
+            elif tag == _W + "ServiceLevelObjective":
+                slos.append(self.slo(child))
+            elif tag == _W + "ActionGuarantee":
+                guarantees.append(self.guarantee(child))
+            elif tag == _W + "ObligationGroup" and nested:
+                groups.append(self.group(child))
+            else:
+                raise _Invalid(child, f"unexpected <{_local(tag)}>", "X030")
+        return tuple(constants), tuple(slos), tuple(guarantees), tuple(groups)
+
+    def group(self, element: Element) -> ObligationGroup:
+        constants, slos, guarantees, _ = self.obligation_content(element, nested=False)
+        return ObligationGroup(
+            name=element.get("name"),
+            constants=constants,
+            slos=slos,
+            guarantees=guarantees,
+            span=self.span(element),
+        )
+
+    def evaluation(self, element: Element) -> Evaluation:
+        if element.tag == _W + "EvaluationEvent":
+            if _text(element).strip() != "NewValue":
+                raise _Invalid(element, "the only EvaluationEvent is NewValue", "X031")
+            return OnNewValue(span=self.span(element))
+        if element.tag == _W + "Schedule":
+            return OnSchedule(schedule=_text(element), span=self.span(element))
+        raise _Invalid(element, "expected <EvaluationEvent> or <Schedule>", "X030")
+
+    def slo(self, element: Element) -> ServiceLevelObjective:
+        span = self.span(element)
+        children = _children(element)
+        if len(children) < 4:
+            raise _Invalid(element, "an SLO needs Obliged, Validity, Expression, event", "X030")
+        return ServiceLevelObjective(
+            name=element.get("name"),
+            obliged=_text(children[0]),
+            validity=tuple(self.period(child) for child in children[1:-2]),
+            expression=self.expression(children[-2]),
+            evaluation=self.evaluation(children[-1]),
+            span=span,
+        )
+
+    def guarantee(self, element: Element) -> ActionGuarantee:
+        span = self.span(element)
+        children = _children(element)
+        obliged: list[str] = []
+        i = 0
+        while i < len(children) and children[i].tag == _W + "Obliged":
+            obliged.append(_text(children[i]))
+            i += 1
+        if len(children) < i + 4:
+            raise _Invalid(element, "incomplete ActionGuarantee", "X030")
+        expression = self.expression(children[i])
+        evaluation = self.evaluation(children[i + 1])
+        actions = tuple(self.qualified_action(child) for child in children[i + 2 : -1])
+        modality_text = _text(children[-1]).strip()
+        try:
+            modality = ExecutionModality(modality_text)
+        except ValueError:
+            raise _Invalid(children[-1], f"{modality_text!r} is not a modality", "X031") from None
+        return ActionGuarantee(
+            name=element.get("name"),
+            obliged=tuple(obliged),
+            expression=expression,
+            evaluation=evaluation,
+            actions=actions,
+            modality=modality,
+            span=span,
+        )
+
+    def qualified_action(self, element: Element) -> QualifiedAction:
+        span = self.span(element)
+        children = _children(element)
+        if len(children) != 2:
+            raise _Invalid(element, "a QualifiedAction needs Party and Action", "X030")
+        action_el = children[1]
+        action: ActionInvocation | Notification
+        if action_el.get(XSI_TYPE) is None:
+            action = ActionInvocation(
+                action_name=action_el.get("actionName"), span=self.span(action_el)
+            )
+        else:
+            ns, local = self.xsi_type(action_el)
+            if ns != WSLA_NS or local != "Notification":
+                raise _Invalid(action_el, f"unknown action type {local!r}", "X032")
+            parts = _children(action_el)
+            if len(parts) != 3:
+                raise _Invalid(action_el, "a Notification needs three children", "X030")
+            try:
+                kind = NotificationType(_text(parts[0]).strip())
+            except ValueError:
+                raise _Invalid(parts[0], "not a notification type", "X031") from None
+            names = tuple(_text(parts[2]).split())
+            action = Notification(
+                action_name=action_el.get("actionName"),
+                notification_type=kind,
+                causing_guarantee=_text(parts[1]),
+                parameters=() if names == ("NONE",) else names,
+                span=self.span(action_el),
+            )
+        return QualifiedAction(party=_text(children[0]), action=action, span=span)
+
+    def expression(self, holder: Element) -> Expression:
+        children = _children(holder)
+        if len(children) != 1:
+            raise _Invalid(holder, "an Expression holds exactly one element", "X030")
+        element = children[0]
+        tag = element.tag
+        if tag == _W + "Predicate":
+            return self.predicate(element)
+        logic = _LOGIC.get(tag)
+        span = self.span(element)
+        if logic is not None:
+            parts = _children(element)
+            if len(parts) != 2:
+                raise _Invalid(element, f"<{_local(tag)}> needs two Expressions", "X030")
+            return logic(left=self.expression(parts[0]), right=self.expression(parts[1]), span=span)
+        if tag == _W + "Not":
+            parts = _children(element)
+            if len(parts) != 1:
+                raise _Invalid(element, "<Not> needs one <Expresssion>", "X030")
+            return Not(operand=self.expression(parts[0]), span=span)
+        raise _Invalid(element, f"<{_local(tag)}> is not an expression", "X030")
+
+    def predicate(self, element: Element) -> Predicate:
+        span = self.span(element)
+        ns, local = self.xsi_type(element)
+        cls = PREDICATE_TYPES.get(local) if ns == WSLA_NS else None
+        if cls is None:
+            raise _Invalid(element, f"unknown predicate type {local!r}", "X032")
+        children = _children(element)
+        if cls is NewValuePredicate:
+            if len(children) != 1:
+                raise _Invalid(element, "NewValue needs SLAParameter or SLAParameterList")
+            names = tuple(_text(children[0]).split())
+            if children[0].tag == _W + "SLAParameter":
+                names = (_text(children[0]),)
+            return NewValuePredicate(parameters=names, span=span)
+        return cls(span=span, **self.fields(cls, children))
+
+    # --- document -----------------------------------------------------------------
+
+    def spec(self, root: Element) -> Spec:
+        children = _children(root)
+        if len(children) < 3 or children[0].tag != _W + "Parties":
+            raise _Invalid(root, "an SLA needs Parties, ServiceDefinition and Obligations")
+        definitions: list[ServiceDefinition] = []
+        for child in children[1:-1]:
+            definition = self.service_object(child)
+            if not isinstance(definition, ServiceDefinition):
+                raise _Invalid(child, f"unexpected <{_local(child.tag)}>", "X030")
+            definitions.append(definition)
+        return Spec(
+            name=root.get("name"),
+            parties=self.parties(children[0]),
+            service_definitions=tuple(definitions),
+            obligations=self.obligations(children[-1]),
+            span=self.span(root),
+        )
+
+
+_SERVICE_OBJECT_FIELDS = frozenset(f.name for f in dataclasses.fields(ServiceObject))
+_INPUT_TAGS = (_W + "Metric", _W + "Function")
+_INTERVAL_FIELDS: dict[str, str] = {child: name for name, child in INTERVAL_ELEMENTS}
+_OPERATION_TYPES: dict[str, type[Operation]] = {
+    SoapOperation.xsi_type or "": SoapOperation,
+    StringOperation.xsi_type or "": StringOperation,
+}
+_LOGIC: dict[object, type[And] | type[Or] | type[Implies]] = {
+    _W + cls.element: cls for cls in (And, Or, Implies)
+}
+
+
+def read_tree(
+    tree: ElementTree | Element, path: str | None, *, source: bytes | None = None
+) -> tuple[Spec | None, list[Diagnostic]]:
+    """The model of a normalised, schema-valid tree; ``source`` (the bytes it was parsed
+    from) gives spans their columns.
+
+    A root other than ``SLA`` (a WSLA fragment such as a bare ``Metric``) gives ``None``
+    with an X021 info; a tree of the wrong shape gives ``None`` with an error.
+    """
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    encoding = root.getroottree().docinfo.encoding
+    text = SourceText(source, path, encoding)
+    reader = _Reader(text)
+    qname = etree.QName(root)
+    if qname.namespace != WSLA_NS:
+        return None, [
+            diagnostic(
+                "X020",
+                f"root element <{qname.localname}> is not in the WSLA namespace",
+                reader.span(root),
+            )
+        ]
+    if qname.localname != "SLA":
+        if qname.localname in GLOBAL_ELEMENTS:
+            return None, [
+                diagnostic(
+                    "X021",
+                    f"the document is a <{qname.localname}> fragment; only an <SLA> is "
+                    "loaded as a spec",
+                    reader.span(root),
+                )
+            ]
+        return None, [
+            diagnostic(
+                "X022", f"<{qname.localname}> is not a WSLA global element", reader.span(root)
+            )
+        ]
+    try:
+        spec = reader.spec(root)
+    except _Invalid as exc:
+        return None, [
+            *reader.diagnostics,
+            diagnostic(exc.code, exc.message, reader.span(exc.element)),
+        ]
+    return spec, reader.diagnostics
+
+
+def load_xml(data: bytes, path: str | None) -> tuple[Spec | None, list[Diagnostic]]:
+    """Parse, normalise the 2002 dialect, validate against the XSD and read ``data``."""
+    from wsla.xml import legacy, schema
+
+    tree, diagnostics = parse_xml(data, path)
+    if tree is None:
+        return None, diagnostics
+    diagnostics.extend(legacy.normalize(tree, path, source=data))
+    errors = schema.validate_tree(tree, path, source=data)
+    diagnostics.extend(errors)
+    if has_errors(errors):
+        return None, diagnostics
+    spec, read = read_tree(tree, path, source=data)
+    diagnostics.extend(read)
+    return spec, diagnostics
