@@ -138,6 +138,40 @@ def test_calendar_periods_follow_our_syntax(path: Path) -> None:
         assert (element.text or "").strip() in {"Local", "UTC"}, (path.name, element.sourceline)
 
 
+# --- every spec reads into the model ---------------------------------------------------
+
+
+@pytest.mark.parametrize("path", SPECS, ids=_id)
+def test_spec_loads_into_the_model_without_diagnostics(path: Path) -> None:
+    """No errors and no warnings either: the examples are WSLA 1.0, not the 2002 dialect."""
+    from wsla.xml.reader import load_xml
+
+    spec, diagnostics = load_xml(path.read_bytes(), str(path))
+    assert [(d.code, d.message) for d in diagnostics] == []
+    assert spec is not None
+    root = _parse(path).getroot()
+    assert spec.name == root.get("name")
+    # The model holds what lxml sees: every parameter, objective and guarantee by name.
+    parameters = {p.name for obj, _ in spec.service_objects() for p in obj.parameters}
+    assert parameters == {e.get("name") for e in root.iter(W + "SLAParameter") if e.get("name")}
+    slos = {s.name for s in spec.obligations.all_slos()}
+    guarantees = {a.name for a in spec.obligations.all_guarantees()}
+    assert slos == {e.get("name") for e in root.iter(W + "ServiceLevelObjective") if e.get("name")}
+    assert guarantees == {e.get("name") for e in root.iter(W + "ActionGuarantee")}
+
+
+@pytest.mark.parametrize("path", SPECS, ids=_id)
+def test_spec_survives_writing_and_reading_back(path: Path) -> None:
+    from wsla.xml.reader import load_xml
+    from wsla.xml.writer import dumps_xml
+
+    spec, _ = load_xml(path.read_bytes(), str(path))
+    assert spec is not None
+    again, diagnostics = load_xml(dumps_xml(spec), "written.xml")
+    assert diagnostics == []
+    assert again == spec
+
+
 # --- together the specs cover the language ---------------------------------------------
 
 
