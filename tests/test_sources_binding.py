@@ -151,8 +151,30 @@ def test_a_feed_naming_nothing_in_the_object_is_reported_per_record(tmp_path: Pa
     records, problems = read([data], binding)
     assert records == []
     assert problems.counts == {"M008": 2}
-    assert "no a Downtime metric in 'getQuote'" not in problems.diagnostics()[0].message
-    assert "Downtime" in problems.diagnostics()[0].message
+    assert problems.diagnostics()[0].message == (
+        "the binding's feeds (Downtime) find no metric in 'getQuote'"
+    )
+
+
+def test_a_directive_matching_nothing_in_one_object_is_not_an_error(tmp_path: Path) -> None:
+    index = TargetIndex(
+        [*_metrics("getQuote"), MeasuredMetric("lean", "RT", ResponseTime(measurement_uri="u"))]
+    )
+    binding = parse_binding(
+        '[[table]]\ntime-format = "ms"\nkey = "op"\n'
+        '[[table.feed]]\ncolumn = "v"\ndirective = "ResponseTime"\n'
+        '[[table.feed]]\ndirective = "InvocationCount"\nderive = "running-count"\n'
+    )
+    data = tmp_path / "d.csv"
+    data.write_text(f"time,op,v\n{T0},lean,1\n{T0},getQuote,2\n")
+    problems = DataProblems()
+    records = list(read_data([data], binding, index, problems))
+    assert problems.total == 0
+    assert [(r.target, r.value) for r in records] == [
+        ("lean/RT", 1),
+        ("getQuote/RT", 2),
+        ("getQuote/Calls", 1),
+    ]
 
 
 def test_fixed_targets_with_key_template(tmp_path: Path) -> None:

@@ -588,11 +588,16 @@ def _compile_wide(
                 assert feed.directive is not None
                 found = index.by_directive(obj, feed.directive)
                 what = f"{feed.directive} metric"
-            if not found:
+            # A directive feeds every metric it measures, possibly none in this object
+            # (one binding serves several specs); a named metric must exist.
+            if not found and feed.metric is not None:
                 missing.append(f"{what} in {obj!r}")
             out.append(found)
         if missing:
             return None, "the binding finds no " + ", no ".join(missing)
+        if not any(out):
+            named = ", ".join(f.directive or f.metric or f.target or "?" for f in feeds)
+            return None, f"the binding's feeds ({named}) find no metric in {obj!r}"
         return out, None
 
     def map_row(row: Row, origin: Origin) -> list[Record]:
