@@ -8,10 +8,15 @@ object and metric name or directive type.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from wsla.model import Spec
 from wsla.model.directives import MeasurementDirective
+
+if TYPE_CHECKING:
+    from wsla.runtime.plan import Plan
 
 __all__ = ["MeasuredMetric", "TargetIndex"]
 
@@ -47,10 +52,10 @@ def _measured(spec: Spec) -> list[MeasuredMetric]:
 class TargetIndex:
     """Lookup of measured metrics by path, URI, service object and directive type."""
 
-    def __init__(self, metrics: list[MeasuredMetric]) -> None:
+    def __init__(self, metrics: list[MeasuredMetric], aliases: Iterable[str] = ()) -> None:
         self.metrics = tuple(metrics)
         self._by_object: dict[str, list[MeasuredMetric]] = {}
-        self._targets: set[str] = set()
+        self._targets: set[str] = set(aliases)
         for measured in metrics:
             self._by_object.setdefault(measured.service_object, []).append(measured)
             self._targets.add(measured.path)
@@ -58,7 +63,20 @@ class TargetIndex:
 
     @classmethod
     def of(cls, spec: Spec) -> TargetIndex:
+        """From the spec's model (macro expansions included)."""
         return cls(_measured(spec))
+
+    @classmethod
+    def of_plan(cls, plan: Plan) -> TargetIndex:
+        """From a compiled plan: exactly the targets its engine accepts."""
+        metrics: list[MeasuredMetric] = []
+        for node in plan.nodes:
+            if node.metric is None or not isinstance(node.definition, MeasurementDirective):
+                continue
+            *outer, metric = node.metric.split("/")
+            if outer:
+                metrics.append(MeasuredMetric(outer[-1], metric, node.definition))
+        return cls(metrics, aliases=plan.targets)
 
     def __contains__(self, target: object) -> bool:
         return target in self._targets
