@@ -154,6 +154,27 @@ def test_calendar_periods_follow_our_syntax(path: Path) -> None:
         assert (element.text or "").strip() in {"Local", "UTC"}, (path.name, element.sourceline)
 
 
+@pytest.mark.parametrize("path", SPECS, ids=_id)
+def test_every_metric_feeds_something(path: Path) -> None:
+    """Each declared metric is read by a parameter, a function or a qualification.
+
+    Names are compared without scopes (the specs do not reuse metric names), and a metric
+    of a macro definition counts as read when any expansion's copy (``exp.Name``) is.
+    """
+    tree = _parse(path)
+    declared: set[str] = set()
+    read: set[str] = set()
+    for element in tree.iter(W + "Metric"):
+        if element.get("name") is not None:
+            declared.add(element.get("name", ""))
+        else:
+            read.add((element.text or "").strip())
+    for local in ("BaseMetric", "ValidationMetric"):
+        read |= {(e.text or "").strip() for e in tree.iter(W + local)}
+    read |= {name.split(".", 1)[1] for name in read if "." in name}
+    assert declared - read == set(), path.name
+
+
 # --- every spec reads into the model ---------------------------------------------------
 
 
