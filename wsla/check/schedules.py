@@ -1,0 +1,263 @@
+"""Schedules and time: intervals, periods, validity, calendar periods (codes ``S…``).
+
+Calendar period syntax (reference §5): ``ConditionTime`` an ISO 8601 instant; month, day,
+weekday and hour masks of 12, 31, 7 and 24 characters ``0``/``1``; ``ConditionTimeZone`` an
+IANA zone name or a fixed offset ``±hh:mm``; ``ConditionLocalOrUtcTime`` ``Local`` or ``UTC``.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Iterator
+from datetime import datetime
+
+from wsla.check import rule
+from wsla.check.scope import Context, MetricEntry, walk_functions
+from wsla.check.walk import expression_parameters, metric_refs
+from wsla.codes import diagnostic
+from wsla.diagnostics import Diagnostic, Label
+from wsla.model import (
+    CalendarPeriod,
+    Function,
+    Interval,
+    MeasurementDirective,
+    OnSchedule,
+    Period,
+    RateOfChange,
+    Schedule,
+    Span,
+    Spec,
+    Status,
+    TimePeriod,
+    TSConstructor,
+)
+
+_OFFSET = re.compile(r"^[+-](?:[01]\d|2[0-3]):[0-5]\d$")
+_MASKS: tuple[tuple[str, str, int, str], ...] = (
+    ("month_of_year_mask", "ConditionMonthOfYearMask", 12, "one per month, January first"),
+    ("day_of_month_mask", "ConditionDayOfMonthMask", 31, "one per day of the month"),
+    ("day_of_week_mask", "ConditionDayOfWeekMask", 7, "one per weekday, Monday first"),
+    ("time_of_day_mask", "ConditionTimeOfDayMask", 24, "one per hour, 00–01 first"),
+)
+
+
+def _interval_problem(interval: Interval) -> str | None:
+    parts = {p: getattr(interval, p) for p in Interval.PARTS}
+    negative = [p for p, v in parts.items() if v is not None and v < 0]
+    if negative:
+        return f"has a negative {negative[0]}"
+    if interval.total_months() == 0 and interval.fixed_milliseconds() == 0:
+        return "is zero"
+    return None
+
+
+def _intervals(ctx: Context) -> Iterator[tuple[str, Interval, Span | None]]:
+    for scope in ctx.scopes:
+        for schedule in scope.obj.schedules:
+            yield (
+                f"schedule `{schedule.name}`",
+                schedule.interval,
+                (schedule.interval.span or schedule.span),
+            )
+    for entry in ctx.metrics:
+        definition = entry.metric.definition
+        if isinstance(definition, Status):
+            yield (
+                f"TimeOut of `{entry.name}`",
+                definition.timeout,
+                (definition.timeout.span or definition.span),
+            )
+        elif isinstance(definition, Function):
+            for fn in walk_functions(definition):
+                if isinstance(fn, RateOfChange):
+                    yield (
+                        f"RateOfChange interval in `{entry.name}`",
+                        fn.interval,
+                        (fn.interval.span or fn.span),
+                    )
+
+
+@rule("S001", "S008")
+def intervals(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
+    for what, interval, span in _intervals(ctx):
+        problem = _interval_problem(interval)
+        if problem is not None:
+            yield diagnostic(
+                "S001",
+                f"{what} {problem}: an interval must be longer than zero",
+                span,
+                help="give at least one part (Days, Hours, Minutes, …) a positive value",
+            )
+        elif what.startswith("RateOfChange") and interval.is_calendar:
+            yield diagnostic(
+                "S008",
+                f"{what} uses years or months, which have no fixed length",
+                span,
+                help="express the rate per days, hours, minutes or seconds",
+            )
+
+
+def _periods(spec: Spec, ctx: Context) -> Iterator[tuple[str, Period, Span | None]]:
+    for scope in ctx.scopes:
+        for schedule in scope.obj.schedules:
+            yield (
+                f"period of schedule `{schedule.name}`",
+                schedule.period,
+                (schedule.period.span or schedule.span),
+            )
+    for slo in spec.obligations.all_slos():
+        for period in slo.validity:
+            yield f"validity of SLO `{slo.name}`", period, period.span or slo.span
+
+
+def _calendar_problems(period: CalendarPeriod) -> Iterator[tuple[str, str, str]]:
+    """(code, message, help) for each syntax problem of a calendar period."""
+    try:
+        datetime.fromisoformat(period.condition_time.strip())
+    except ValueError:
+        yield (
+            "S006",
+            f"ConditionTime `{period.condition_time}` is not an ISO 8601 instant",
+            "write e.g. 2024-01-01T00:00:00+01:00",
+        )
+    for attr, element, length, meaning in _MASKS:
+        mask: str = getattr(period, attr)
+        if len(mask) != length or set(mask) - {"0", "1"}:
+            yield (
+                "S003",
+                f"{element} `{mask}` must be {length} characters 0 or 1 ({meaning})",
+                f"it has {len(mask)} characters"
+                + (
+                    f", including {sorted(set(mask) - {'0', '1'})[0]!r}"
+                    if set(mask) - {"0", "1"}
+                    else ""
+                ),
+            )
+    zone = period.time_zone.strip()
+    if not _OFFSET.match(zone):
+        try:
+            zoneinfo.ZoneInfo(zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            yield (
+                "S004",
+                f"ConditionTimeZone `{period.time_zone}` is neither an IANA zone nor an offset",
+                "write an IANA name such as Europe/Zurich, or an offset such as -05:00",
+            )
+    if period.local_or_utc not in ("Local", "UTC"):
+        yield (
+            "S005",
+            f"ConditionLocalOrUtcTime is `{period.local_or_utc}`; expected `Local` or `UTC`",
+            "Local reads the masks in ConditionTimeZone (DST-aware), UTC in UTC",
+        )
+
+
+@rule("S002", "S003", "S004", "S005", "S006")
+def periods(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
+    for what, period, span in _periods(spec, ctx):
+        if isinstance(period, TimePeriod):
+            if period.end < period.start:
+                yield diagnostic(
+                    "S002",
+                    f"{what} is inverted: it ends ({period.end.isoformat()}) before it starts"
+                    f" ({period.start.isoformat()})",
+                    span,
+                    help="swap Start and End",
+                )
+            elif period.end == period.start:
+                yield diagnostic(
+                    "S002",
+                    f"{what} is empty: it starts and ends at {period.start.isoformat()}",
+                    span,
+                    help="give End a later time than Start",
+                )
+            continue
+        problems = list(_calendar_problems(period))
+        for code, message, help_text in problems:
+            yield diagnostic(code, f"{what}: {message}", span, help=help_text)
+        if not problems:
+            empty = [e for a, e, _n, _m in _MASKS if "1" not in getattr(period, a)]
+            if empty:
+                yield diagnostic(
+                    "S002",
+                    f"{what} is empty: {empty[0]} has no 1",
+                    span,
+                    help="a calendar period contains an instant only where every mask has a 1",
+                )
+
+
+def _upstream_schedules(ctx: Context, entry: MetricEntry, seen: set[str]) -> Iterator[str]:
+    """Names of the schedules that drive a metric (TSConstructors, reading schedules)."""
+    if entry.key in seen:
+        return
+    seen.add(entry.key)
+    definition = entry.metric.definition
+    if isinstance(definition, MeasurementDirective) and definition.reading_schedule:
+        yield definition.reading_schedule
+    if isinstance(definition, Function):
+        for fn in walk_functions(definition):
+            if isinstance(fn, TSConstructor):
+                yield fn.schedule
+        for ref, _fn in metric_refs(definition):
+            found = ctx.resolve_metric(ref.name, entry, entry.scope)
+            if found is not None:
+                yield from _upstream_schedules(ctx, found, seen)
+
+
+def _resolve_upstream(ctx: Context, entry: MetricEntry) -> list[Schedule]:
+    out: list[Schedule] = []
+    seen: set[str] = set()
+    for name in _upstream_schedules(ctx, entry, seen):
+        found = ctx.resolve_schedule(name, entry.scope)
+        if found is not None and found not in out:
+            out.append(found)
+    return out
+
+
+def _overlaps(a: TimePeriod, b: TimePeriod) -> bool:
+    return a.start <= b.end and b.start <= a.end
+
+
+@rule("S007")
+def validity_inside_schedules(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
+    for slo in spec.obligations.all_slos():
+        used: list[Schedule] = []
+        if isinstance(slo.evaluation, OnSchedule):
+            found = ctx.resolve_schedule(slo.evaluation.schedule, None)
+            if found is not None:
+                used.append(found)
+        else:
+            for ref in expression_parameters(slo.expression, slo.span):
+                param = ctx.parameters.get(ref.name)
+                if param is None:
+                    continue
+                metric = ctx.resolve_metric(param.parameter.metric, None, param.scope)
+                if metric is not None:
+                    used.extend(s for s in _resolve_upstream(ctx, metric) if s not in used)
+        validity = [v for v in slo.validity if isinstance(v, TimePeriod)]
+        timed = [s for s in used if isinstance(s.period, TimePeriod)]
+        # Calendar periods are open-ended; only all-fixed periods can be judged.
+        if not used or len(timed) != len(used) or len(validity) != len(slo.validity):
+            continue
+        if not validity or not timed:
+            continue
+        if any(
+            _overlaps(v, s.period)
+            for v in validity
+            for s in timed
+            if isinstance(s.period, TimePeriod)
+        ):
+            continue
+        names = ", ".join(f"`{s.name}`" for s in timed)
+        yield diagnostic(
+            "S007",
+            f"SLO `{slo.name}` is valid only outside the periods of the schedules it uses"
+            f" ({names}): it is never evaluated",
+            slo.span,
+            labels=tuple(
+                Label(s.span, f"schedule `{s.name}` runs from {s.period.start.isoformat()}")
+                for s in timed
+                if s.span is not None and isinstance(s.period, TimePeriod)
+            ),
+            help="align the SLO's Validity with the schedules' periods",
+        )

@@ -1,0 +1,304 @@
+"""Name resolution (reference §5), computed once per spec and shared by every rule.
+
+A name used inside a metric resolves in its own service object, then in the enclosing
+ones (Operation → OperationGroup → ServiceDefinition); constants then in ``Obligations``.
+Metric names are unique within their service object; SLA parameter names, and the schedule
+names obligations use, are unique in the whole SLA. A ``MetricMacroExpansion`` instantiates
+every metric of its definition as ``<expansionName>.<metricName>`` in the service object where
+the expansion stands; inside such a copy, a name of a sibling template metric resolves to the
+same expansion's copy.
+
+The :class:`Context` is plain data built by :func:`build_context`; lookups are functions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from wsla.model import (
+    ActionGuarantee,
+    Constant,
+    DirectiveVariable,
+    Function,
+    Metric,
+    MetricMacroDefinition,
+    MetricMacroExpansion,
+    Party,
+    Schedule,
+    ServiceLevelObjective,
+    ServiceObject,
+    SLAParameter,
+    Span,
+    Spec,
+    children,
+)
+
+if TYPE_CHECKING:
+    from wsla.graph import Dependencies
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ObjectScope:
+    """One service object and where it stands."""
+
+    index: int
+    obj: ServiceObject
+    parent: int | None
+    path: tuple[str, ...]
+    """Names of the service objects from the service definition down to this one."""
+
+    @property
+    def label(self) -> str:
+        return "/".join(self.path)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MetricEntry:
+    """One metric instance: a metric as written, or a macro expansion's copy."""
+
+    name: str
+    metric: Metric
+    scope: int
+    key: str
+    """``ServiceDefinition/…/Metric``: unique node key for the graph."""
+    expansion: MetricMacroExpansion | None = None
+    template: MetricMacroDefinition | None = None
+    filled: bool = True
+    """False for a copy whose ``MeasurementDirectiveVariable`` no assignment fills."""
+
+    @property
+    def span(self) -> Span | None:
+        return self.metric.span
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ParameterEntry:
+    parameter: SLAParameter
+    scope: int
+
+    @property
+    def name(self) -> str:
+        return self.parameter.name or ""
+
+
+@dataclass(eq=False)
+class Context:
+    """Everything a rule needs to resolve names, indexed once."""
+
+    spec: Spec
+    scopes: list[ObjectScope] = field(default_factory=list)
+    metrics: list[MetricEntry] = field(default_factory=list)
+    metrics_by_scope: list[dict[str, MetricEntry]] = field(default_factory=list)
+    schedules_by_scope: list[dict[str, Schedule]] = field(default_factory=list)
+    constants_by_scope: list[dict[str, Constant]] = field(default_factory=list)
+    macros_by_scope: list[dict[str, MetricMacroDefinition]] = field(default_factory=list)
+    parties: dict[str, Party] = field(default_factory=dict)
+    parameters: dict[str, ParameterEntry] = field(default_factory=dict)
+    parameter_entries: list[ParameterEntry] = field(default_factory=list)
+    schedules: dict[str, Schedule] = field(default_factory=dict)
+    obligation_constants: dict[str, Constant] = field(default_factory=dict)
+    slos: dict[str, ServiceLevelObjective] = field(default_factory=dict)
+    guarantees: dict[str, ActionGuarantee] = field(default_factory=dict)
+
+    @cached_property
+    def dependencies(self) -> Dependencies:
+        """The dependency structure of :mod:`wsla.graph`, built on first use."""
+        from wsla.graph import dependencies
+
+        return dependencies(self.spec, self)
+
+    # --- lookups -------------------------------------------------------------------
+
+    def chain(self, scope: int) -> Iterator[ObjectScope]:
+        """``scope`` and its enclosing scopes, innermost first."""
+        current: int | None = scope
+        while current is not None:
+            found = self.scopes[current]
+            yield found
+            current = found.parent
+
+    def resolve_metric(
+        self, name: str, holder: MetricEntry | None, scope: int
+    ) -> MetricEntry | None:
+        """The metric ``name`` means when used inside ``holder`` (or in ``scope``)."""
+        if (
+            holder is not None
+            and holder.expansion is not None
+            and holder.template is not None
+            and any(m.name == name for m in holder.template.metrics)
+        ):
+            copy = f"{holder.expansion.expansion_name}.{name}"
+            found = self.metrics_by_scope[holder.scope].get(copy)
+            if found is not None:
+                return found
+        for s in self.chain(scope):
+            entry = self.metrics_by_scope[s.index].get(name)
+            if entry is not None:
+                return entry
+        return None
+
+    def visible_metrics(self, holder: MetricEntry | None, scope: int) -> list[str]:
+        names: list[str] = []
+        if holder is not None and holder.template is not None:
+            names.extend(m.name for m in holder.template.metrics if m.name)
+        for s in self.chain(scope):
+            names.extend(self.metrics_by_scope[s.index])
+        return names
+
+    def resolve_schedule(self, name: str, scope: int | None) -> Schedule | None:
+        """A schedule seen from a service object, or (``scope is None``) from obligations."""
+        if scope is not None:
+            for s in self.chain(scope):
+                found = self.schedules_by_scope[s.index].get(name)
+                if found is not None:
+                    return found
+            return None
+        return self.schedules.get(name)
+
+    def visible_schedules(self, scope: int | None) -> list[str]:
+        if scope is None:
+            return list(self.schedules)
+        return [n for s in self.chain(scope) for n in self.schedules_by_scope[s.index]]
+
+    def resolve_constant(self, name: str, scope: int) -> Constant | None:
+        for s in self.chain(scope):
+            found = self.constants_by_scope[s.index].get(name)
+            if found is not None:
+                return found
+        return self.obligation_constants.get(name)
+
+    def visible_constants(self, scope: int) -> list[str]:
+        names = [n for s in self.chain(scope) for n in self.constants_by_scope[s.index]]
+        return [*names, *self.obligation_constants]
+
+    def resolve_macro(self, name: str, scope: int) -> MetricMacroDefinition | None:
+        for s in self.chain(scope):
+            found = self.macros_by_scope[s.index].get(name)
+            if found is not None:
+                return found
+        return None
+
+    def visible_macros(self, scope: int) -> list[str]:
+        return [n for s in self.chain(scope) for n in self.macros_by_scope[s.index]]
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """A ``help:`` text suggesting the closest known name, if one is close."""
+    pool = sorted({c for c in candidates if c and c != name})
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+def walk_functions(fn: Function) -> Iterator[Function]:
+    """``fn`` and every function nested in it, pre-order."""
+    yield fn
+    for child in children(fn):
+        if isinstance(child, Function):
+            yield from walk_functions(child)
+
+
+def build_context(spec: Spec) -> Context:
+    """Index ``spec`` for name resolution (first definition wins; duplicates are a rule)."""
+    ctx = Context(spec=spec)
+    for party in spec.parties.all():
+        if party.name and party.name not in ctx.parties:
+            ctx.parties[party.name] = party
+
+    index_of: dict[int, int] = {}
+    for obj, parents in spec.service_objects():
+        parent = index_of[id(parents[-1])] if parents else None
+        path = (*(p.name or "?" for p in parents), obj.name or "?")
+        scope = ObjectScope(index=len(ctx.scopes), obj=obj, parent=parent, path=path)
+        index_of[id(obj)] = scope.index
+        ctx.scopes.append(scope)
+        ctx.metrics_by_scope.append({})
+        ctx.schedules_by_scope.append({})
+        ctx.constants_by_scope.append({})
+        ctx.macros_by_scope.append({})
+
+    for scope in ctx.scopes:
+        obj = scope.obj
+        for schedule in obj.schedules:
+            if schedule.name:
+                ctx.schedules_by_scope[scope.index].setdefault(schedule.name, schedule)
+                ctx.schedules.setdefault(schedule.name, schedule)
+        for constant in obj.constants:
+            if constant.name:
+                ctx.constants_by_scope[scope.index].setdefault(constant.name, constant)
+        for macro in obj.macro_definitions:
+            if macro.name:
+                ctx.macros_by_scope[scope.index].setdefault(macro.name, macro)
+        for parameter in obj.parameters:
+            entry = ParameterEntry(parameter=parameter, scope=scope.index)
+            ctx.parameter_entries.append(entry)
+            if parameter.name:
+                ctx.parameters.setdefault(parameter.name, entry)
+
+    for scope in ctx.scopes:
+        for metric in scope.obj.metrics:
+            _add_metric(
+                ctx,
+                scope,
+                MetricEntry(
+                    name=metric.name or "",
+                    metric=metric,
+                    scope=scope.index,
+                    key=f"{scope.label}/{metric.name or '?'}",
+                ),
+            )
+        for expansion in scope.obj.macro_expansions:
+            found = ctx.resolve_macro(expansion.macro_name or "", scope.index)
+            if found is None or not expansion.expansion_name:
+                continue
+            for copy in expand(found, expansion, scope):
+                _add_metric(ctx, scope, copy)
+
+    for constant in spec.obligations.all_constants():
+        if constant.name:
+            ctx.obligation_constants.setdefault(constant.name, constant)
+    for slo in spec.obligations.all_slos():
+        if slo.name:
+            ctx.slos.setdefault(slo.name, slo)
+    for guarantee in spec.obligations.all_guarantees():
+        if guarantee.name:
+            ctx.guarantees.setdefault(guarantee.name, guarantee)
+    return ctx
+
+
+def _add_metric(ctx: Context, scope: ObjectScope, entry: MetricEntry) -> None:
+    ctx.metrics.append(entry)
+    if entry.metric.name:
+        ctx.metrics_by_scope[scope.index].setdefault(entry.name, entry)
+
+
+def expand(
+    macro: MetricMacroDefinition, expansion: MetricMacroExpansion, scope: ObjectScope
+) -> Iterator[MetricEntry]:
+    """The copies a macro expansion creates, holes filled by its assignments."""
+    fills = {a.metric_name: a.directive for a in expansion.assignments if a.metric_name}
+    for template in macro.metrics:
+        if not template.name:
+            continue
+        name = f"{expansion.expansion_name}.{template.name}"
+        metric = dataclasses.replace(template, name=name)
+        filled = True
+        if isinstance(template.definition, DirectiveVariable):
+            directive = fills.get(template.name)
+            if directive is None:
+                filled = False
+            else:
+                metric = dataclasses.replace(metric, definition=directive)
+        yield MetricEntry(
+            name=name,
+            metric=metric,
+            scope=scope.index,
+            key=f"{scope.label}/{name}",
+            expansion=expansion,
+            template=macro,
+            filled=filled,
+        )
