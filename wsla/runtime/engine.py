@@ -1,0 +1,674 @@
+"""The per-event engine (reference §5 "Time and steps", "Propagation", "Obligations").
+
+>>> ev = Evaluator(spec)                                     # doctest: +SKIP
+>>> ev.feed("GetQuote/ProbedUtilization", t_ns, 0.42)        # doctest: +SKIP
+>>> result = ev.finish()                                     # doctest: +SKIP
+
+Records must reach :meth:`Evaluator.feed` in event-time order up to the allowed lateness.
+Processing goes in steps: all ticks of all schedules at an instant form one step, before
+the records at that instant; then every record is a step of its own, in input order.
+Within a step nodes are visited in topological order; then SLOs (document order), then
+action guarantees.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from wsla.model.spec import Spec
+from wsla.model.types import ExecutionModality
+from wsla.runtime.directives import DIRECTIVES, DirectiveNode
+from wsla.runtime.functions import FUNCTIONS
+from wsla.runtime.nodes import Const, Node
+from wsla.runtime.outcomes import (
+    ActionRequest,
+    DataGap,
+    Evidence,
+    LateRecord,
+    NotificationContent,
+    Outcome,
+    ParameterValue,
+    SLOEvaluation,
+    Summary,
+    Violation,
+)
+from wsla.runtime.plan import Plan, compile_plan
+from wsla.runtime.predicates import ObligationState, Truth
+from wsla.runtime.schedules import NEVER
+from wsla.runtime.values import Series, Value, normalize, snapshot, to_ns
+
+FAR_PAST = -(1 << 63)
+
+INVOCATION_SUFFIX = "#invocation"
+"""A record whose target is ``<ServiceObject>#invocation`` is one invocation of that
+operation, its value the response time: it feeds the object's ResponseTime (value),
+InvocationCount (+1) and SumResponseTime (+value) directives in one step."""
+
+
+@dataclass(slots=True)
+class _SloTrack:
+    evaluations: int = 0
+    trues: int = 0
+    violations: int = 0
+    unknowns: int = 0
+    since: int | None = None
+    total: int = 0
+    longest: int = 0
+    periods: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """Everything an evaluation produced."""
+
+    outcomes: tuple[Outcome, ...]
+    summaries: dict[str, Summary]
+    window: tuple[int | None, int | None]
+    """``(from, to)`` in epoch ns (None when nothing was evaluated)."""
+    records: int
+    late_records: int
+    outside_window: int
+    unknown_targets: dict[str, int]
+    _evidence: dict[int, tuple[Evidence, ...]] = field(default_factory=dict, repr=False)
+
+    def violations(self) -> list[Violation]:
+        return [o for o in self.outcomes if isinstance(o, Violation)]
+
+    def of_type(self, cls: type[Any]) -> list[Any]:
+        return [o for o in self.outcomes if isinstance(o, cls)]
+
+    def explain(self, violation: Violation) -> tuple[Evidence, ...]:
+        """The evidence chain of ``violation``: parameter values → metric values → series
+        elements → input records. Needs ``trace=True`` on the evaluator."""
+        if violation.key not in self._evidence:
+            raise LookupError("no evidence recorded: evaluate with trace=True")
+        return self._evidence[violation.key]
+
+    evidence = explain
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "window": list(self.window),
+            "records": self.records,
+            "late_records": self.late_records,
+            "outside_window": self.outside_window,
+            "unknown_targets": dict(self.unknown_targets),
+            "summaries": [s.to_json() for s in self.summaries.values()],
+            "outcomes": [o.to_json() for o in self.outcomes],
+        }
+
+
+class Evaluator:
+    """Evaluates one spec over a stream of records, step by step.
+
+    ``allowed_lateness_ns``: records up to this much older than the newest seen are
+    buffered and applied in event-time order; older ones give :class:`LateRecord`.
+    ``start``/``end`` fix the evaluation window (default: first record … last record);
+    records outside it are counted and skipped. ``trace`` keeps provenance for
+    :meth:`Result.explain`. ``parameter_values`` emits a :class:`ParameterValue` per new
+    parameter value.
+    """
+
+    def __init__(
+        self,
+        spec_or_plan: Spec | Plan,
+        *,
+        allowed_lateness_ns: int = 0,
+        start: int | datetime | None = None,
+        end: int | datetime | None = None,
+        trace: bool = False,
+        parameter_values: bool = True,
+    ) -> None:
+        plan = spec_or_plan if isinstance(spec_or_plan, Plan) else compile_plan(spec_or_plan)
+        if allowed_lateness_ns < 0:
+            raise ValueError("allowed_lateness_ns must be >= 0")
+        self.plan = plan
+        self._lateness = allowed_lateness_ns
+        self._start = None if start is None else to_ns(start)
+        self._end = None if end is None else to_ns(end)
+        self._trace = trace
+        self._emit_params = parameter_values
+        self._build_nodes()
+        self._build_obligations()
+        self._out: list[Outcome] = []
+        self._drained = 0
+        self._all: list[Outcome] = []
+        self._step = 0
+        self._from: int | None = None
+        self._last: int | None = None
+        self._watermark = FAR_PAST if self._start is None else self._start
+        self._max_seen = FAR_PAST
+        self._buffer: list[tuple[int, int, tuple[DirectiveNode, ...], Value, Any, bool, str]] = []
+        self._seq = 0
+        self._records = 0
+        self._late = 0
+        self._outside = 0
+        self._unknown: dict[str, int] = {}
+        self._sched_k = [0] * len(plan.schedules)
+        self._sched_next = [NEVER] * len(plan.schedules)
+        self._next_tick = NEVER
+        self._evidence: dict[int, tuple[Evidence, ...]] = {}
+        self._readings: dict[int, Evidence] = {}
+        self._finished = False
+
+    # --- construction ------------------------------------------------------------------
+
+    def _build_nodes(self) -> None:
+        plan = self.plan
+        nodes: list[Node | None] = [None] * len(plan.nodes)
+        for index in plan.order:
+            pn = plan.nodes[index]
+            args = tuple(a if isinstance(a, Const) else nodes[a] for a in pn.args)
+            if pn.measured:
+                node: Node = DIRECTIVES[type(pn.definition)](pn, args)
+            else:
+                node = FUNCTIONS[type(pn.definition)].make(pn, args)
+            nodes[index] = node
+        self._nodes: list[Node] = [n for n in nodes if n is not None]
+        pos = {index: i for i, index in enumerate(plan.order)}
+        self._pos = pos
+        users: list[list[int]] = [[] for _ in plan.nodes]
+        for pn in plan.nodes:
+            for a in pn.args:
+                if isinstance(a, int):
+                    users[a].append(pn.index)
+        closures: list[tuple[Node, ...]] = []
+        for pn in plan.nodes:
+            seen: set[int] = set()
+            stack = list(users[pn.index])
+            while stack:
+                u = stack.pop()
+                if u not in seen:
+                    seen.add(u)
+                    stack.extend(users[u])
+            closures.append(tuple(self._nodes[i] for i in sorted(seen, key=pos.__getitem__)))
+        self._closure = closures
+        self._sched_nodes: list[list[int]] = [[] for _ in plan.schedules]
+        for pn in plan.nodes:
+            if pn.schedule is not None:
+                self._sched_nodes[pn.schedule].append(pn.index)
+        self._targets = {k: tuple(self._nodes[i] for i in v) for k, v in plan.targets.items()}
+        self._operations = {k: tuple(self._nodes[i] for i in v) for k, v in plan.operations.items()}
+
+    def _build_obligations(self) -> None:
+        plan = self.plan
+        self._param_nodes = [self._nodes[p.node] for p in plan.parameters]
+        self._params_of: list[tuple[int, ...]] = [() for _ in plan.nodes]
+        by_node: dict[int, list[int]] = {}
+        for parameter in plan.parameters:
+            by_node.setdefault(parameter.node, []).append(parameter.index)
+        for n, ps in by_node.items():
+            self._params_of[n] = tuple(ps)
+        # per source node: the nodes of its closure (and itself) that carry parameters
+        self._watch: list[tuple[Node, ...]] = []
+        for pn in plan.nodes:
+            cands = (self._nodes[pn.index], *self._closure[pn.index])
+            self._watch.append(tuple(n for n in cands if self._params_of[n.index]))
+        self._state = ObligationState(self._param_nodes, len(plan.slos))
+        self._slos_by_param: list[list[int]] = [[] for _ in plan.parameters]
+        self._slos_by_sched: list[list[int]] = [[] for _ in plan.schedules]
+        for slo in plan.slos:
+            for p in slo.triggers:
+                self._slos_by_param[p].append(slo.index)
+            if slo.schedule is not None:
+                self._slos_by_sched[slo.schedule].append(slo.index)
+        self._gs_by_param: list[list[int]] = [[] for _ in plan.parameters]
+        self._gs_by_slo: list[list[int]] = [[] for _ in plan.slos]
+        self._gs_by_sched: list[list[int]] = [[] for _ in plan.schedules]
+        for g in plan.guarantees:
+            for p in g.triggers:
+                self._gs_by_param[p].append(g.index)
+            for s in g.trigger_slos:
+                self._gs_by_slo[s].append(g.index)
+            if g.schedule is not None:
+                self._gs_by_sched[g.schedule].append(g.index)
+        self._g_last: list[Truth] = [None] * len(plan.guarantees)
+        self._tracks = [_SloTrack() for _ in plan.slos]
+
+    # --- input -------------------------------------------------------------------------
+
+    def feed(self, target: str, time: int | datetime, value: Value, origin: Any = None) -> None:
+        """One record: ``target`` is ``ServiceObject/Metric`` (or the full path), a
+        directive URI, or ``<ServiceObject>#invocation`` (value = response time)."""
+        t = time if type(time) is int else to_ns(time)
+        nodes = self._targets.get(target)
+        if nodes is not None:
+            self._submit(t, nodes, normalize(value), origin, False, target)
+            return
+        if target.endswith(INVOCATION_SUFFIX):
+            ops = self._operations.get(target[: -len(INVOCATION_SUFFIX)])
+            if ops is not None:
+                self._submit(t, ops, normalize(value), origin, True, target)
+                return
+        self._unknown_target(target, t)
+
+    def feed_invocation(
+        self, operation: str, time: int | datetime, response_time: Value = None, origin: Any = None
+    ) -> None:
+        """One invocation of ``operation`` (service object name or path): feeds its
+        ResponseTime, InvocationCount and SumResponseTime directives in one step."""
+        t = time if type(time) is int else to_ns(time)
+        ops = self._operations.get(operation)
+        if ops is None:
+            self._unknown_target(operation + INVOCATION_SUFFIX, t)
+            return
+        self._submit(t, ops, normalize(response_time), origin, True, operation + INVOCATION_SUFFIX)
+
+    def feed_many(self, records: Iterable[Any]) -> None:
+        """Feed ``wsla.sources.record.Record``-like objects (``time, target, value, origin``)."""
+        feed = self.feed
+        for r in records:
+            feed(r.target, r.time, r.value, r.origin)
+
+    def _unknown_target(self, target: str, t: int) -> None:
+        count = self._unknown.get(target, 0)
+        self._unknown[target] = count + 1
+        if count == 0:
+            self._emit(DataGap(t, "unknown_target", target, "no measured metric reads this target"))
+
+    def _submit(  # noqa: PLR0917 - hot path: positional on purpose
+        self,
+        t: int,
+        nodes: tuple[Any, ...],
+        value: Value,
+        origin: Any,
+        invocation: bool,
+        target: str,
+    ) -> None:
+        if self._finished:
+            raise RuntimeError("evaluator already finished")
+        self._records += 1
+        if t < self._watermark:
+            self._late += 1
+            self._emit(
+                LateRecord(
+                    max(self._max_seen, self._watermark),
+                    target,
+                    t,
+                    self._watermark,
+                    None if origin is None else str(origin),
+                )
+            )
+            return
+        if (self._end is not None and t > self._end) or (
+            self._start is not None and t < self._start
+        ):
+            self._outside += 1
+            return
+        self._max_seen = max(self._max_seen, t)
+        if self._lateness == 0:
+            self._watermark = t
+            self._record_step(t, nodes, value, origin, invocation, target)
+            return
+        self._seq += 1
+        heapq.heappush(self._buffer, (t, self._seq, nodes, value, origin, invocation, target))
+        mark = t - self._lateness
+        self._watermark = max(self._watermark, mark)
+        self._release(self._watermark)
+
+    def _release(self, upto: int) -> None:
+        buffer = self._buffer
+        while buffer and buffer[0][0] <= upto:
+            t, _, nodes, value, origin, invocation, target = heapq.heappop(buffer)
+            self._record_step(t, nodes, value, origin, invocation, target)
+
+    def advance(self, to: int | datetime) -> None:
+        """Declare that event time reached ``to``: apply buffered records up to it and
+        process every tick up to and including ``to``; older records become late."""
+        t = to_ns(to)
+        self._release(t)
+        self._watermark = max(self._watermark, t)
+        if self._end is not None:
+            t = min(t, self._end)
+        self._begin(t)
+        self._ticks_until(t)
+
+    # --- output ------------------------------------------------------------------------
+
+    def _emit(self, outcome: Outcome) -> None:
+        self._out.append(outcome)
+
+    def outcomes(self) -> Iterator[Outcome]:
+        """Drain the outcomes produced since the last call, in order."""
+        out = self._out
+        self._out = []
+        self._all.extend(out)
+        return iter(out)
+
+    def finish(self, to: int | datetime | None = None) -> Result:
+        """Apply every buffered record, process ticks up to ``to`` (default: the window's
+        end, else the last record) and return the :class:`Result`."""
+        if not self._finished:
+            self._release(NEVER)
+            end = (
+                to_ns(to) if to is not None else self._end if self._end is not None else self._last
+            )
+            if end is not None:
+                self._begin(end)
+                self._ticks_until(end)
+            self._finished = True
+            self._window_end = end
+        end = self._window_end
+        for _ in self.outcomes():
+            pass
+        summaries = {}
+        for slo, track in zip(self.plan.slos, self._tracks, strict=True):
+            total, longest, periods = track.total, track.longest, track.periods
+            if track.since is not None and end is not None:
+                length = max(0, end - track.since)
+                total += length
+                longest = max(longest, length)
+                periods += 1
+            known = track.trues + track.violations
+            summaries[slo.name] = Summary(
+                slo=slo.name,
+                evaluations=track.evaluations,
+                violations=track.violations,
+                unknowns=track.unknowns,
+                compliance=(100.0 * track.trues / known) if known else None,
+                time_in_violation=total,
+                longest_violation=longest,
+                violation_periods=periods,
+            )
+        return Result(
+            outcomes=tuple(self._all),
+            summaries=summaries,
+            window=(self._from, end),
+            records=self._records,
+            late_records=self._late,
+            outside_window=self._outside,
+            unknown_targets=dict(self._unknown),
+            _evidence=self._evidence,
+        )
+
+    # --- steps -------------------------------------------------------------------------
+
+    def _begin(self, t: int) -> None:
+        """Fix the window's start at the first record (or ``start``) and place each
+        schedule's cursor on its first tick after it."""
+        if self._from is not None:
+            return
+        self._from = self._start if self._start is not None else t
+        for s in self.plan.schedules:
+            k = s.ticker.first_after(self._from)
+            self._sched_k[s.index] = k
+            self._sched_next[s.index] = s.ticker.tick(k)
+        self._next_tick = min(self._sched_next, default=NEVER)
+
+    def _ticks_until(self, t: int) -> None:
+        while self._next_tick <= t:
+            now = self._next_tick
+            ticking: list[int] = []
+            sched_next = self._sched_next
+            for s in self.plan.schedules:
+                i = s.index
+                if sched_next[i] == now:
+                    if s.ticker.accepts(now):
+                        ticking.append(i)
+                    self._sched_k[i] += 1
+                    sched_next[i] = s.ticker.tick(self._sched_k[i])
+            self._next_tick = min(sched_next)
+            if ticking:
+                self._tick_step(now, ticking)
+
+    def _record_step(  # noqa: PLR0917 - hot path: positional on purpose
+        self, t: int, fed: tuple[Any, ...], value: Value, origin: Any, invocation: bool, target: str
+    ) -> None:
+        if self._from is None:
+            self._begin(t)
+        if self._next_tick <= t:
+            self._ticks_until(t)
+        self._last = t
+        self._step = step = self._step + 1
+        changed: list[Node] = []
+        for node in fed:
+            if self._trace:
+                self._readings[node.index] = Evidence(
+                    "record", target, t, value, None if origin is None else str(origin)
+                )
+            if node.invoke(t, value) if invocation else node.feed(t, value):
+                node.stamp = step
+                node.vtime = t
+                changed.append(node)
+                if self._trace:
+                    self._note(node, t)
+        if not changed:
+            return
+        if len(changed) == 1:
+            src = changed[0]
+            downstream = self._closure[src.index]
+            watch = self._watch[src.index]
+        else:
+            merged: dict[int, Node] = {}
+            for src in changed:
+                for n in self._closure[src.index]:
+                    merged[n.index] = n
+            pos = self._pos
+            downstream = tuple(merged[i] for i in sorted(merged, key=pos.__getitem__))
+            watch = tuple(n for n in (*changed, *downstream) if self._params_of[n.index])
+        trace = self._trace
+        for node in downstream:
+            for i in node.inputs:
+                if i.stamp == step:
+                    break
+            else:
+                continue
+            if node.on_change(t):
+                node.stamp = step
+                node.vtime = t
+                if trace:
+                    self._note(node, t)
+        if watch:
+            new_params = [p for n in watch if n.stamp == step for p in self._params_of[n.index]]
+            if new_params:
+                self._obligations(t, step, new_params, ())
+
+    def _tick_step(self, t: int, ticking: list[int]) -> None:
+        self._step = step = self._step + 1
+        sched_set = set(ticking)
+        starts: set[int] = set()
+        for s in ticking:
+            starts.update(self._sched_nodes[s])
+        affected: dict[int, Node] = {i: self._nodes[i] for i in starts}
+        for i in starts:
+            for n in self._closure[i]:
+                affected[n.index] = n
+        pos = self._pos
+        trace = self._trace
+        new_params: list[int] = []
+        for index in sorted(affected, key=pos.__getitem__):
+            node = affected[index]
+            new = False
+            for inp in node.inputs:
+                if inp.stamp == step:
+                    new = node.on_change(t)
+                    break
+            if node.plan.schedule in sched_set:
+                new = node.on_tick(t) or new
+                gaps = getattr(node, "gaps", None)
+                if gaps:
+                    for g in gaps:
+                        self._emit(
+                            DataGap(
+                                g,
+                                "missing_sample",
+                                node.plan.name,
+                                f"input `{self.plan.nodes[node.inputs[0].index].name}` "
+                                "has no value at this tick",
+                            )
+                        )
+                    gaps.clear()
+            if new:
+                node.stamp = step
+                node.vtime = t
+                if trace:
+                    self._note(node, t)
+                new_params.extend(self._params_of[index])
+        self._obligations(t, step, new_params, ticking)
+
+    # --- obligations -------------------------------------------------------------------
+
+    def _obligations(
+        self, t: int, step: int, new_params: list[int], ticking: Iterable[int]
+    ) -> None:
+        plan = self.plan
+        state = self._state
+        state.step = step
+        stamps = state.param_stamp
+        emit = self._emit
+        for p in new_params:
+            stamps[p] = step
+        if new_params and self._emit_params:
+            for p in sorted(set(new_params)):
+                emit(
+                    ParameterValue(t, plan.parameters[p].name, snapshot(self._param_nodes[p].value))
+                )
+        slo_set: set[int] = set()
+        g_set: set[int] = set()
+        for p in new_params:
+            slo_set.update(self._slos_by_param[p])
+            g_set.update(self._gs_by_param[p])
+        for s in ticking:
+            slo_set.update(self._slos_by_sched[s])
+            g_set.update(self._gs_by_sched[s])
+        for i in sorted(slo_set):
+            slo = plan.slos[i]
+            if not slo.valid_at(t):
+                continue
+            result = slo.evaluate(state)
+            state.slo_last[i] = result
+            state.slo_evaluated[i] = True
+            g_set.update(self._gs_by_slo[i])
+            values = {
+                plan.parameters[p].name: snapshot(self._param_nodes[p].value) for p in slo.reads
+            }
+            emit(SLOEvaluation(t, slo.name, result, values))
+            track = self._tracks[i]
+            track.evaluations += 1
+            if result is True:
+                track.trues += 1
+                if track.since is not None:
+                    length = t - track.since
+                    track.total += length
+                    track.longest = max(track.longest, length)
+                    track.periods += 1
+                    track.since = None
+            elif result is False:
+                track.violations += 1
+                if track.since is None:
+                    track.since = t
+                key = len(self._evidence) if self._trace else -1
+                emit(Violation(t, slo.name, slo.obliged, values, key))
+                if self._trace:
+                    self._evidence[key] = self._explain_params(slo.reads, t)
+            else:
+                track.unknowns += 1
+                undefined = [k for k, v in values.items() if v is None]
+                detail = (
+                    "undefined: " + ", ".join(undefined) if undefined else "expression is unknown"
+                )
+                emit(DataGap(t, "unknown", slo.name, detail))
+        for i in sorted(g_set):
+            self._guarantee(i, t, state)
+
+    def _guarantee(self, i: int, t: int, state: ObligationState) -> None:
+        g = self.plan.guarantees[i]
+        result = g.evaluate(state)
+        last = self._g_last[i]
+        modality = g.modality
+        if modality is ExecutionModality.ALWAYS:
+            fire = result is True
+        elif modality is ExecutionModality.ON_EVERY_EVALUATION:
+            fire = True
+        elif modality is ExecutionModality.ON_ENTERING_CONDITION:
+            fire = result is True and last is not True
+        else:
+            fire = (result is True and last is not True) or (result is False and last is True)
+        if result is not None:
+            self._g_last[i] = result
+        else:
+            self._emit(DataGap(t, "unknown", g.name, "guarantee expression is unknown"))
+        if not fire:
+            return
+        for action in g.actions:
+            notification = None
+            if action.notification_type is not None:
+                notification = NotificationContent(
+                    action.notification_type,
+                    action.causing_guarantee,
+                    {
+                        self.plan.parameters[p].name: snapshot(self._param_nodes[p].value)
+                        for p in action.parameters
+                    },
+                )
+            self._emit(
+                ActionRequest(
+                    t, g.name, action.party, action.action, str(modality), notification, result
+                )
+            )
+
+    # --- evidence ----------------------------------------------------------------------
+
+    def _note(self, node: Node, t: int) -> None:
+        pn = node.plan
+        name = pn.metric or pn.name
+        if isinstance(node, DirectiveNode):
+            reading = self._readings.get(node.index)
+            node.note = Evidence(
+                "metric",
+                name,
+                t,
+                snapshot(node.value),
+                None,
+                (reading,) if reading is not None else (),
+            )
+            return
+        if isinstance(node.value, Series):
+            src = node.inputs[0] if node.inputs else None
+            previous = node.note.inputs if node.note is not None else ()
+            window = node.value.window
+            if (
+                type(pn.definition).__name__ in ("QConstructor", "TSConstructor")
+                and src is not None
+            ):
+                element = Evidence(
+                    "element",
+                    name,
+                    t,
+                    snapshot(src.value),
+                    None,
+                    (src.note,) if src.note is not None else (),
+                )
+                kept = (*previous, element)
+                if window is not None:
+                    kept = kept[-window:] if window else ()
+                node.note = Evidence("metric", name, t, None, None, kept)
+                return
+            inputs = tuple(i.note for i in node.inputs if i.note is not None)
+            node.note = Evidence("metric", name, t, None, None, inputs)
+            return
+        inputs = tuple(i.note for i in node.inputs if i.note is not None)
+        node.note = Evidence("metric", name, t, snapshot(node.value), None, inputs)
+
+    def _explain_params(self, params: tuple[int, ...], t: int) -> tuple[Evidence, ...]:
+        out = []
+        for p in params:
+            node = self._param_nodes[p]
+            chain = (node.note,) if node.note is not None else ()
+            out.append(
+                Evidence(
+                    "parameter", self.plan.parameters[p].name, t, snapshot(node.value), None, chain
+                )
+            )
+        return tuple(out)
+
+
+def evaluate_records(spec: Spec | Plan, records: Iterable[Any], **options: Any) -> Result:
+    """Convenience: evaluate an iterable of records at once."""
+    ev = Evaluator(spec, **options)
+    ev.feed_many(records)
+    return ev.finish()

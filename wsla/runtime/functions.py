@@ -1,0 +1,561 @@
+"""Implementations of every WSLA 1.0 function and of wsla's extensions.
+
+:data:`FUNCTIONS` maps each model class to a :class:`FunctionSpec`: which operands it
+takes (in order), which must be series or scalars, whether it yields a series, and the
+runtime node class. Pure functions are plain Python callables over operand values; the
+few with state over time (constructors, RateOfChange over a scalar, IntervalSeries) are
+node classes. Rules follow reference §5 "Functions"; every choice left open there is in
+``docs/semantics.md``.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from wsla.model import extensions as x
+from wsla.model import functions as f
+from wsla.runtime.nodes import Node
+from wsla.runtime.values import NS_PER_MS, Series, Value, is_number
+
+# --- helpers over values ------------------------------------------------------------
+
+
+def equal(a: Value, b: Value) -> bool:
+    """WSLA equality: numeric across int and float, strings exactly, nothing else."""
+    if is_number(a) and is_number(b):
+        return bool(a == b)
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    return False
+
+
+def numbers(series: Series) -> Sequence[int | float] | None:
+    """The series' values when all are numbers, else ``None`` (undefined aggregate)."""
+    values = series.values
+    for v in values:
+        if not is_number(v):
+            return None
+    return values
+
+
+def exact_sum(values: Sequence[int | float]) -> int | float:
+    """Sum of ints exactly, or a correctly rounded float sum (``math.fsum``)."""
+    if all(type(v) is int for v in values):
+        return sum(values)
+    return math.fsum(values)
+
+
+def _arith(op: Callable[[Any, Any], Any]) -> Callable[[Value, Value], Value]:
+    def compute(a: Value, b: Value) -> Value:
+        if not (is_number(a) and is_number(b)):
+            return None
+        try:
+            return op(a, b)
+        except OverflowError:
+            return None
+
+    return compute
+
+
+def divide(a: Value, b: Value) -> Value:
+    """True division (``7 / 2 == 3.5``, ``6 / 3 == 2.0``): always a float; ÷0 undefined."""
+    if not (is_number(a) and is_number(b)) or b == 0:
+        return None
+    try:
+        return a / b
+    except OverflowError:
+        return None
+
+
+def size(s: Series) -> Value:
+    return len(s)
+
+
+def mean(s: Series) -> Value:
+    vals = numbers(s)
+    if not vals:
+        return None
+    try:
+        return exact_sum(vals) / len(vals)
+    except OverflowError:
+        return None
+
+
+def median(s: Series) -> Value:
+    vals = numbers(s)
+    if not vals:
+        return None
+    return statistics.median(vals)
+
+
+def mode(s: Series) -> Value:
+    values = s.values
+    if not values:
+        return None
+    counts: dict[Value, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1  # 1 and 1.0 share a key: numeric equality
+    top = max(counts.values())
+    tied = [v for v, c in counts.items() if c == top]
+    try:
+        return min(tied)
+    except TypeError:  # strings tied with numbers: no order
+        return None
+
+
+def maximum(s: Series) -> Value:
+    try:
+        return max(s.values) if s.values else None
+    except TypeError:
+        return None
+
+
+def minimum(s: Series) -> Value:
+    try:
+        return min(s.values) if s.values else None
+    except TypeError:
+        return None
+
+
+def total(s: Series) -> Value:
+    vals = numbers(s)
+    if vals is None:
+        return None
+    return exact_sum(vals) if vals else 0
+
+
+_ROUNDING = Context(prec=1200, rounding=ROUND_HALF_UP)
+
+
+def round_half_away(value: Value, digits: Value) -> Value:
+    """Half away from zero on the shortest decimal form of the double: 2.675 → 2.68."""
+    if not is_number(value) or not is_number(digits):
+        return None
+    if isinstance(digits, float):
+        if not digits.is_integer():
+            return None
+        digits = int(digits)
+    if isinstance(value, float) and not math.isfinite(value):
+        return value
+    try:
+        exact = Decimal(repr(value))
+        quantum = Decimal(1).scaleb(-digits)
+        return float(exact.quantize(quantum, context=_ROUNDING))
+    except (InvalidOperation, OverflowError):
+        return None
+
+
+def value_occurs(s: Series, value: Value) -> Value:
+    if value is None:
+        return None
+    return sum(1 for v in s.values if equal(v, value))
+
+
+def _greater(v: Value, t: Value) -> bool:
+    return is_number(v) and v > t
+
+
+def _less(v: Value, t: Value) -> bool:
+    return is_number(v) and v < t
+
+
+def _threshold(
+    test: Callable[[Value, Value], bool], share: bool
+) -> Callable[[Series, Value], Value]:
+    def compute(s: Series, threshold: Value) -> Value:
+        if not is_number(threshold):
+            return None
+        n = len(s.values)
+        count = sum(1 for v in s.values if test(v, threshold))
+        if not share:
+            return count
+        return count / n if n else None
+
+    return compute
+
+
+def span(s: Series, value: Value) -> Value:
+    if value is None:
+        return None
+    run = 0
+    for v in reversed(s.values):
+        if not equal(v, value):
+            break
+        run += 1
+    return run
+
+
+def ratio(s: Series, value: Value) -> Value:
+    if value is None or not s.values:
+        return None
+    return sum(1 for v in s.values if equal(v, value)) / len(s.values)
+
+
+def count(s: Series) -> Value:
+    return len(s)
+
+
+def percentile(s: Series, percent: Value) -> Value:
+    """Linear interpolation between closest ranks (numpy ``linear``, DuckDB ``quantile_cont``).
+
+    The interior comes from ``statistics.quantiles(method="inclusive")`` with the
+    percent as an exact fraction ``i/n``; 0 and 100 are the extremes.
+    """
+    vals = numbers(s)
+    if not vals or not is_number(percent) or not 0 <= percent <= 100:
+        return None
+    ordered = sorted(vals)
+    if percent == 0 or len(ordered) == 1:
+        return float(ordered[0])
+    if percent == 100:
+        return float(ordered[-1])
+    share = Fraction(repr(percent)) / 100
+    n, i = share.denominator, share.numerator
+    if n > 1_000_000:
+        return None
+    # quantiles builds all n-1 cut points; i-th is the one asked for
+    return float(statistics.quantiles(ordered, n=n, method="inclusive")[i - 1])
+
+
+def rate(new_v: Value, old_v: Value, new_t: int, old_t: int, interval_ns: int) -> Value:
+    """(new − old) · Interval / (t_new − t_old), computed exactly and rounded once."""
+    if not (is_number(new_v) and is_number(old_v)) or new_t == old_t:
+        return None
+    try:
+        diff = Fraction(new_v) - Fraction(old_v)
+    except (ValueError, OverflowError):
+        return None
+    try:
+        return float(diff * interval_ns / (new_t - old_t))
+    except OverflowError:
+        return None
+
+
+# --- node classes ---------------------------------------------------------------------
+
+
+class PureNode(Node):
+    """A function of its operands' current values, recomputed when one of them changes."""
+
+    __slots__ = ("compute",)
+
+    def __init__(self, plan: Any, args: tuple[Any, ...], compute: Callable[..., Value]) -> None:
+        super().__init__(plan, args)
+        self.compute = compute
+
+    def on_change(self, time: int) -> bool:
+        self.value = self.compute(*[a.value for a in self.args])
+        return True
+
+
+class Pure1(PureNode):
+    __slots__ = ("a",)
+
+    def __init__(self, plan: Any, args: tuple[Any, ...], compute: Callable[..., Value]) -> None:
+        super().__init__(plan, args, compute)
+        self.a = args[0]
+
+    def on_change(self, time: int) -> bool:
+        self.value = self.compute(self.a.value)
+        return True
+
+
+class Pure2(PureNode):
+    __slots__ = ("a", "b")
+
+    def __init__(self, plan: Any, args: tuple[Any, ...], compute: Callable[..., Value]) -> None:
+        super().__init__(plan, args, compute)
+        self.a, self.b = args
+
+    def on_change(self, time: int) -> bool:
+        self.value = self.compute(self.a.value, self.b.value)
+        return True
+
+
+class TSSelectNode(Node):
+    __slots__ = ("element",)
+
+    def __init__(self, plan: Any, args: tuple[Any, ...]) -> None:
+        super().__init__(plan, args)
+        fn = plan.definition
+        assert isinstance(fn, f.TSSelect)
+        self.element = fn.element
+
+    def on_change(self, time: int) -> bool:
+        values = self.args[0].value.values
+        index = len(values) - 1 + self.element
+        self.value = values[index] if index >= 0 else None
+        return True
+
+
+class QConstructorNode(Node):
+    """Appends each new defined value of its input."""
+
+    __slots__ = ()
+
+    def __init__(self, plan: Any, args: tuple[Any, ...]) -> None:
+        super().__init__(plan, args)
+        fn = plan.definition
+        assert isinstance(fn, f.QConstructor)
+        self.value = Series(fn.window)
+
+    def reset(self) -> None:
+        super().reset()
+        self.value = Series(self.value.window)
+
+    def on_change(self, time: int) -> bool:
+        v = self.args[0].value
+        if v is None:
+            return False
+        self.value.append(time, v)
+        return True
+
+
+class TSConstructorNode(Node):
+    """Appends the input's current value at each tick of its schedule; a tick where the
+    input has no (or an undefined) value appends nothing and is reported as a gap."""
+
+    __slots__ = ("gaps",)
+
+    def __init__(self, plan: Any, args: tuple[Any, ...]) -> None:
+        super().__init__(plan, args)
+        fn = plan.definition
+        assert isinstance(fn, f.TSConstructor)
+        self.value = Series(fn.window)
+        self.gaps: list[int] = []
+
+    def reset(self) -> None:
+        super().reset()
+        self.value = Series(self.value.window)
+
+    def on_tick(self, time: int) -> bool:
+        v = self.args[0].sample(time)
+        if v is None:
+            self.gaps.append(time)
+            return False
+        self.value.append(time, v)
+        return True
+
+
+class RateOfChangeNode(Node):
+    __slots__ = ("interval_ns", "prev_t", "prev_v", "seen", "series_input")
+
+    def __init__(self, plan: Any, args: tuple[Any, ...]) -> None:
+        super().__init__(plan, args)
+        fn = plan.definition
+        assert isinstance(fn, f.RateOfChange)
+        self.interval_ns = fn.interval.fixed_milliseconds() * NS_PER_MS
+        self.series_input: bool = plan.arg_series[0]
+        self.prev_t = 0
+        self.prev_v: Value = None
+        self.seen = False
+
+    def reset(self) -> None:
+        super().reset()
+        self.prev_t, self.prev_v, self.seen = 0, None, False
+
+    def on_change(self, time: int) -> bool:
+        v = self.args[0].value
+        if self.series_input:
+            if len(v) < 2:
+                self.value = None
+            else:
+                self.value = rate(
+                    v.values[-1], v.values[0], v.times[-1], v.times[0], self.interval_ns
+                )
+            return True
+        # over a scalar: its last two values (undefined included) with their arrival times
+        self.value = (
+            rate(v, self.prev_v, time, self.prev_t, self.interval_ns) if self.seen else None
+        )
+        self.prev_v, self.prev_t, self.seen = v, time, True
+        return True
+
+
+class QualifyNode(Node):
+    """Base elements whose latest validation element at or before them equals Value."""
+
+    __slots__ = ()
+
+    def on_change(self, time: int) -> bool:
+        base, validation, wanted = (a.value for a in self.args)
+        out = Series()
+        if wanted is not None:
+            vtimes = list(validation.times)
+            vvalues = list(validation.values)
+            for t, v in base:
+                i = bisect_right(vtimes, t) - 1
+                if i >= 0 and equal(vvalues[i], wanted):
+                    out.append(t, v)
+        self.value = out
+        return True
+
+
+class IntervalSeriesNode(Node):
+    """Collects the input's defined values; at each tick emits those of the closed interval."""
+
+    __slots__ = ("pending", "ticker")
+
+    def __init__(self, plan: Any, args: tuple[Any, ...]) -> None:
+        super().__init__(plan, args)
+        self.ticker = plan.ticker
+        self.pending: list[tuple[int, Value]] = []
+
+    def reset(self) -> None:
+        super().reset()
+        self.pending = []
+
+    def on_change(self, time: int) -> bool:
+        v = self.args[0].value
+        if v is not None:
+            self.pending.append((time, v))
+        return False
+
+    def on_tick(self, time: int) -> bool:
+        ticker = self.ticker
+        lower = ticker.raw(ticker.first_after(time - 1) - 1)
+        out = Series()
+        keep: list[tuple[int, Value]] = []
+        for t, v in self.pending:
+            if t >= time:
+                keep.append((t, v))
+            elif t >= lower:
+                out.append(t, v)
+        self.pending = keep
+        self.value = out
+        return True
+
+
+# --- the registry ---------------------------------------------------------------------
+
+SERIES = "series"
+SCALAR = "scalar"
+ANY = "any"
+
+
+def _node_factory(
+    compute: Callable[..., Value], arity: int
+) -> Callable[[Any, tuple[Any, ...]], Node]:
+    cls: type[PureNode] = Pure1 if arity == 1 else Pure2 if arity == 2 else PureNode
+
+    def make(plan: Any, args: tuple[Any, ...]) -> Node:
+        return cls(plan, args, compute)
+
+    return make
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSpec:
+    """How the runtime treats one function class."""
+
+    operands: Callable[[Any], tuple[Any, ...]]
+    """The function's operands in order (model operands, or ``str`` metric names)."""
+    kinds: tuple[str, ...]
+    """Per operand: must it be a series, a scalar, or either."""
+    series: bool
+    """Whether the result is a series."""
+    make: Callable[[Any, tuple[Any, ...]], Node]
+    schedule: Callable[[Any], str | None] = field(default=lambda fn: None)
+    check: Callable[[Any], str | None] = field(default=lambda fn: None)
+
+
+def _input(fn: Any) -> tuple[Any, ...]:
+    return (fn.input,)
+
+
+def _input_value(fn: Any) -> tuple[Any, ...]:
+    return (fn.input, fn.value)
+
+
+def _pure(
+    compute: Callable[..., Value],
+    operands: Callable[[Any], tuple[Any, ...]],
+    kinds: tuple[str, ...],
+) -> FunctionSpec:
+    return FunctionSpec(operands, kinds, False, _node_factory(compute, len(kinds)))
+
+
+def _window_check(fn: Any) -> str | None:
+    if fn.window is not None and fn.window < 0:
+        return f"Window {fn.window} is negative"
+    return None
+
+
+def _tsselect_check(fn: Any) -> str | None:
+    if fn.element > 0:
+        return f"TSSelect Element {fn.element} is positive: 0 is the newest, -1 the one before"
+    return None
+
+
+def _rate_check(fn: Any) -> str | None:
+    if fn.interval.is_calendar:
+        return "RateOfChange Interval has years or months, which have no fixed length"
+    return None
+
+
+_ARITH = {
+    f.Plus: lambda a, b: a + b,
+    f.Minus: lambda a, b: a - b,
+    f.Times: lambda a, b: a * b,
+}
+
+FUNCTIONS: dict[type[f.Function], FunctionSpec] = {
+    f.QConstructor: FunctionSpec(_input, (SCALAR,), True, QConstructorNode, check=_window_check),
+    f.TSConstructor: FunctionSpec(
+        _input,
+        (SCALAR,),
+        True,
+        TSConstructorNode,
+        schedule=lambda fn: fn.schedule,
+        check=_window_check,
+    ),
+    f.Size: _pure(size, lambda fn: (fn.operand,), (SERIES,)),
+    f.TSSelect: FunctionSpec(
+        lambda fn: (fn.operand,), (SERIES,), False, TSSelectNode, check=_tsselect_check
+    ),
+    **{
+        cls: _pure(_arith(op), lambda fn: (fn.left, fn.right), (SCALAR, SCALAR))
+        for cls, op in _ARITH.items()
+    },
+    f.Divide: _pure(divide, lambda fn: (fn.left, fn.right), (SCALAR, SCALAR)),
+    f.Average: _pure(mean, _input, (SERIES,)),
+    f.Mean: _pure(mean, _input, (SERIES,)),
+    f.Median: _pure(median, _input, (SERIES,)),
+    f.Mode: _pure(mode, _input, (SERIES,)),
+    f.Max: _pure(maximum, _input, (SERIES,)),
+    f.Sum: _pure(total, _input, (SERIES,)),
+    f.Round: _pure(round_half_away, lambda fn: (fn.input, fn.digits), (SCALAR, SCALAR)),
+    f.ValueOccurs: _pure(value_occurs, _input_value, (SERIES, SCALAR)),
+    f.PercentageGreaterThanThreshold: _pure(
+        _threshold(_greater, True), _input_value, (SERIES, SCALAR)
+    ),
+    f.PercentageLessThanThreshold: _pure(_threshold(_less, True), _input_value, (SERIES, SCALAR)),
+    f.NumberGreaterThanThreshold: _pure(
+        _threshold(_greater, False), _input_value, (SERIES, SCALAR)
+    ),
+    f.NumberLessThanThreshold: _pure(_threshold(_less, False), _input_value, (SERIES, SCALAR)),
+    f.RateOfChange: FunctionSpec(_input, (ANY,), False, RateOfChangeNode, check=_rate_check),
+    f.SpanFunction: _pure(span, _input_value, (SERIES, SCALAR)),
+    f.QualifyMeasurementTimeSeries: FunctionSpec(
+        lambda fn: (fn.base_metric, fn.validation_metric, fn.value),
+        (SERIES, SERIES, SCALAR),
+        True,
+        QualifyNode,
+    ),
+    # extensions (urn:wsla-toolkit:ext:1)
+    x.IntervalSeries: FunctionSpec(
+        _input, (SCALAR,), True, IntervalSeriesNode, schedule=lambda fn: fn.schedule
+    ),
+    x.Percentile: _pure(percentile, lambda fn: (fn.input, fn.percent), (SERIES, SCALAR)),
+    x.Min: _pure(minimum, _input, (SERIES,)),
+    x.Count: _pure(count, _input, (SERIES,)),
+    x.Ratio: _pure(ratio, _input_value, (SERIES, SCALAR)),
+}
+"""Every function the runtime can evaluate, by model class."""

@@ -1,0 +1,119 @@
+"""Runtime values: time conversion, series, numeric helpers.
+
+Conventions (see ``docs/semantics.md``):
+
+* time is an ``int``: epoch nanoseconds, UTC;
+* a metric's value is ``int``, ``float``, ``str``, a :class:`Series`, or ``None``, which
+  stands both for "no value yet" and for "undefined" (division by zero, mean of nothing);
+* ``bool`` inputs are read as ``1``/``0``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+NS_PER_MS = 1_000_000
+NS_PER_S = 1_000_000_000
+
+Value = Any
+"""A runtime value: ``int | float | str | Series | None``."""
+
+
+def datetime_to_ns(moment: datetime) -> int:
+    """Exact epoch nanoseconds of an aware ``datetime`` (naive is refused)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"naive datetime {moment.isoformat()} has no UTC offset")
+    delta = moment - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * NS_PER_S + delta.microseconds * 1000
+
+
+def to_ns(moment: int | datetime) -> int:
+    """Accept epoch nanoseconds or an aware ``datetime``."""
+    if isinstance(moment, datetime):
+        return datetime_to_ns(moment)
+    if isinstance(moment, bool) or not isinstance(moment, int):
+        raise TypeError(f"time must be int epoch nanoseconds or datetime, not {moment!r}")
+    return moment
+
+
+def ns_to_datetime(ns: int) -> datetime:
+    """UTC ``datetime`` of ``ns`` (microsecond precision: the rest is dropped)."""
+    return EPOCH + timedelta(microseconds=ns // 1000)
+
+
+def ns_to_iso(ns: int) -> str:
+    """ISO 8601 UTC text of ``ns`` with nanosecond digits only when needed."""
+    seconds, rest = divmod(ns, NS_PER_S)
+    base = (EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+    if rest:
+        frac = f"{rest:09d}".rstrip("0")
+        return f"{base}.{frac}Z"
+    return f"{base}Z"
+
+
+def normalize(value: object) -> Value:
+    """A record value as the engine holds it: bools become 1/0, the rest is kept."""
+    if value is True:
+        return 1
+    if value is False:
+        return 0
+    return value
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class Series:
+    """A TS or Q: elements with the step time at which each was appended.
+
+    ``window`` keeps the newest n elements (``None`` = unbounded). Functions read
+    ``values`` and ``times`` (deques, oldest first).
+    """
+
+    __slots__ = ("times", "values", "window")
+
+    def __init__(self, window: int | None = None) -> None:
+        self.window = window
+        self.times: deque[int] = deque(maxlen=window)
+        self.values: deque[Value] = deque(maxlen=window)
+
+    def append(self, time: int, value: Value) -> None:
+        self.times.append(time)
+        self.values.append(value)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __iter__(self) -> Iterator[tuple[int, Value]]:
+        return zip(self.times, self.values, strict=True)
+
+    def snapshot(self) -> list[Value]:
+        """The elements' values, oldest first, as a new list (for outcomes)."""
+        return list(self.values)
+
+    def __repr__(self) -> str:
+        return f"Series({list(self.values)!r})"
+
+
+def snapshot(value: Value) -> Value:
+    """A value safe to keep in an outcome: series are copied to lists."""
+    if isinstance(value, Series):
+        return value.snapshot()
+    return value
+
+
+def json_value(value: Value) -> Any:
+    """A JSON-able form of a value: non-finite floats become strings."""
+    if isinstance(value, Series):
+        return [json_value(v) for v in value.values]
+    if isinstance(value, list | tuple):
+        return [json_value(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    return value
