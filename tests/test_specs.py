@@ -374,3 +374,23 @@ def test_specs_use_reading_schedules_timeouts_and_communication() -> None:
     communications = list(_elements("Communication"))
     assert any(c.find(W + "Pull") is not None for c in communications)
     assert any(c.find(W + "Push") is not None for c in communications)
+
+
+def test_specs_use_interval_parts_from_years_to_seconds() -> None:
+    expected = {"Years", "Months", "Days", "Hours", "Minutes", "Seconds"}
+    used: set[str] = set()
+    for local in ("Interval", "TimeOut"):
+        for element in _elements(local):
+            used.update(_child_names(element))
+    assert expected <= used, _missing(expected, used)
+
+
+def test_specs_write_xsi_types_with_and_without_a_prefix() -> None:
+    """Readers must resolve xsi:type QNames, so both spellings occur."""
+    spellings = {
+        ":" in element.get(XSI_TYPE, "")
+        for tree in _all_trees()
+        for element in tree.iter()
+        if isinstance(element.tag, str) and element.get(XSI_TYPE) is not None
+    }
+    assert spellings == {True, False}
