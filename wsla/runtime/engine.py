@@ -21,7 +21,7 @@ from typing import Any
 
 from wsla.model.spec import Spec
 from wsla.model.types import ExecutionModality
-from wsla.runtime.directives import DIRECTIVES, DirectiveNode
+from wsla.runtime.directives import DIRECTIVES, DirectiveNode, ResponseTimeNode
 from wsla.runtime.functions import FUNCTIONS
 from wsla.runtime.nodes import Const, Node
 from wsla.runtime.outcomes import (
@@ -150,7 +150,9 @@ class Evaluator:
         self._unknown: dict[str, int] = {}
         self._sched_k = [0] * len(plan.schedules)
         self._sched_next = [NEVER] * len(plan.schedules)
-        self._next_tick = NEVER
+        # FAR_PAST: the first record goes through _ticks_until, which opens the window
+        self._next_tick = FAR_PAST
+        self._fast_end = NEVER if self._end is None else self._end
         self._evidence: dict[int, tuple[Evidence, ...]] = {}
         self._readings: dict[int, Evidence] = {}
         self._finished = False
@@ -187,6 +189,22 @@ class Evaluator:
                     stack.extend(users[u])
             closures.append(tuple(self._nodes[i] for i in sorted(seen, key=pos.__getitem__)))
         self._closure = closures
+        # on record steps, tick-only nodes (TSConstructor, IntervalSeries) stop propagation
+        record_closures: list[tuple[Node, ...]] = []
+        for pn in plan.nodes:
+            seen = set()
+            stack = list(users[pn.index])
+            while stack:
+                u = stack.pop()
+                if u in seen:
+                    continue
+                node = self._nodes[u]
+                if node.listens:
+                    seen.add(u)
+                if node.changes_on_input:
+                    stack.extend(users[u])
+            record_closures.append(tuple(self._nodes[i] for i in sorted(seen, key=pos.__getitem__)))
+        self._record_closure = record_closures
         self._sched_nodes: list[list[int]] = [[] for _ in plan.schedules]
         for pn in plan.nodes:
             if pn.schedule is not None:
@@ -203,11 +221,28 @@ class Evaluator:
             by_node.setdefault(parameter.node, []).append(parameter.index)
         for n, ps in by_node.items():
             self._params_of[n] = tuple(ps)
-        # per source node: the nodes of its closure (and itself) that carry parameters
+            self._nodes[n].params = tuple(ps)
+        # per source node: the nodes a record can reach (itself first) that carry parameters
         self._watch: list[tuple[Node, ...]] = []
         for pn in plan.nodes:
-            cands = (self._nodes[pn.index], *self._closure[pn.index])
-            self._watch.append(tuple(n for n in cands if self._params_of[n.index]))
+            cands = (self._nodes[pn.index], *self._record_closure[pn.index])
+            self._watch.append(tuple(n for n in cands if n.params))
+        # per target: the fast route (one plain directive, no lateness, no trace)
+        self._routes: dict[str, tuple[int, Any, tuple[Node, ...], tuple[Node, ...]]] = {}
+        for target, nodes in self._targets.items():
+            node = nodes[0]
+            kind = 0
+            if len(nodes) == 1 and self._lateness == 0 and not self._trace:
+                plain = (
+                    type(node) in (DirectiveNode, ResponseTimeNode) and node.plan.schedule is None
+                )
+                kind = 1 if plain else 2
+            self._routes[target] = (
+                kind,
+                node,
+                self._record_closure[node.index],
+                self._watch[node.index],
+            )
         self._state = ObligationState(self._param_nodes, len(plan.slos))
         self._slos_by_param: list[list[int]] = [[] for _ in plan.parameters]
         self._slos_by_sched: list[list[int]] = [[] for _ in plan.schedules]
@@ -235,9 +270,40 @@ class Evaluator:
         """One record: ``target`` is ``ServiceObject/Metric`` (or the full path), a
         directive URI, or ``<ServiceObject>#invocation`` (value = response time)."""
         t = time if type(time) is int else to_ns(time)
-        nodes = self._targets.get(target)
-        if nodes is not None:
-            self._submit(t, nodes, normalize(value), origin, False, target)
+        route = self._routes.get(target)
+        if route is not None and route[0] and self._watermark <= t <= self._fast_end:
+            # the common case, inlined: one directive, no lateness, no trace, in window
+            if value is True:
+                value = 1
+            elif value is False:
+                value = 0
+            self._records += 1
+            self._watermark = self._max_seen = t
+            if self._next_tick <= t:
+                self._ticks_until(t)
+            self._last = t
+            step = self._step = self._step + 1
+            kind, node, downstream, watch = route
+            if kind == 1:
+                node.value = value
+            elif not node.feed(t, value):
+                return
+            node.stamp = step
+            for n in downstream:
+                for i in n.inputs:
+                    if i.stamp == step:
+                        break
+                else:
+                    continue
+                if n.on_change(t):
+                    n.stamp = step
+            if watch:
+                new_params = [p for n in watch if n.stamp == step for p in n.params]
+                if new_params:
+                    self._obligations(t, step, new_params, ())
+            return
+        if route is not None:
+            self._submit(t, self._targets[target], normalize(value), origin, False, target)
             return
         if target.endswith(INVOCATION_SUFFIX):
             ops = self._operations.get(target[: -len(INVOCATION_SUFFIX)])
@@ -282,6 +348,11 @@ class Evaluator:
         if self._finished:
             raise RuntimeError("evaluator already finished")
         self._records += 1
+        if (self._end is not None and t > self._end) or (
+            self._start is not None and t < self._start
+        ):
+            self._outside += 1
+            return
         if t < self._watermark:
             self._late += 1
             self._emit(
@@ -351,6 +422,7 @@ class Evaluator:
                 self._begin(end)
                 self._ticks_until(end)
             self._finished = True
+            self._fast_end = FAR_PAST
             self._window_end = end
         end = self._window_end
         for _ in self.outcomes():
@@ -400,6 +472,8 @@ class Evaluator:
         self._next_tick = min(self._sched_next, default=NEVER)
 
     def _ticks_until(self, t: int) -> None:
+        if self._from is None:
+            self._begin(t)
         while self._next_tick <= t:
             now = self._next_tick
             ticking: list[int] = []
@@ -418,8 +492,6 @@ class Evaluator:
     def _record_step(  # noqa: PLR0917 - hot path: positional on purpose
         self, t: int, fed: tuple[Any, ...], value: Value, origin: Any, invocation: bool, target: str
     ) -> None:
-        if self._from is None:
-            self._begin(t)
         if self._next_tick <= t:
             self._ticks_until(t)
         self._last = t
@@ -432,7 +504,6 @@ class Evaluator:
                 )
             if node.invoke(t, value) if invocation else node.feed(t, value):
                 node.stamp = step
-                node.vtime = t
                 changed.append(node)
                 if self._trace:
                     self._note(node, t)
@@ -440,16 +511,16 @@ class Evaluator:
             return
         if len(changed) == 1:
             src = changed[0]
-            downstream = self._closure[src.index]
+            downstream = self._record_closure[src.index]
             watch = self._watch[src.index]
         else:
             merged: dict[int, Node] = {}
             for src in changed:
-                for n in self._closure[src.index]:
+                for n in self._record_closure[src.index]:
                     merged[n.index] = n
             pos = self._pos
             downstream = tuple(merged[i] for i in sorted(merged, key=pos.__getitem__))
-            watch = tuple(n for n in (*changed, *downstream) if self._params_of[n.index])
+            watch = tuple(n for n in (*changed, *downstream) if n.params)
         trace = self._trace
         for node in downstream:
             for i in node.inputs:
@@ -459,11 +530,10 @@ class Evaluator:
                 continue
             if node.on_change(t):
                 node.stamp = step
-                node.vtime = t
                 if trace:
                     self._note(node, t)
         if watch:
-            new_params = [p for n in watch if n.stamp == step for p in self._params_of[n.index]]
+            new_params = [p for n in watch if n.stamp == step for p in n.params]
             if new_params:
                 self._obligations(t, step, new_params, ())
 
@@ -504,7 +574,6 @@ class Evaluator:
                     gaps.clear()
             if new:
                 node.stamp = step
-                node.vtime = t
                 if trace:
                     self._note(node, t)
                 new_params.extend(self._params_of[index])

@@ -323,6 +323,8 @@ class TSConstructorNode(Node):
     input has no (or an undefined) value appends nothing and is reported as a gap."""
 
     __slots__ = ("gaps",)
+    listens = False
+    changes_on_input = False
 
     def __init__(self, plan: Any, args: tuple[Any, ...]) -> None:
         super().__init__(plan, args)
@@ -402,6 +404,7 @@ class IntervalSeriesNode(Node):
     """Collects the input's defined values; at each tick emits those of the closed interval."""
 
     __slots__ = ("pending", "ticker")
+    changes_on_input = False
 
     def __init__(self, plan: Any, args: tuple[Any, ...]) -> None:
         super().__init__(plan, args)

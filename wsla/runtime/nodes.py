@@ -43,7 +43,12 @@ class Const:
 class Node:
     """Base runtime node: holds the current value; recomputes nothing by default."""
 
-    __slots__ = ("args", "index", "inputs", "note", "plan", "stamp", "value", "vtime")
+    __slots__ = ("args", "index", "inputs", "note", "params", "plan", "stamp", "value")
+
+    listens = True
+    """Whether ``on_change`` does anything (TSConstructor only acts at ticks)."""
+    changes_on_input = True
+    """Whether an input's new value can give this node a new value in the same step."""
 
     def __init__(self, plan: PlanNode, args: tuple[Any, ...]) -> None:
         self.plan = plan
@@ -52,7 +57,8 @@ class Node:
         self.inputs: tuple[Node, ...] = tuple(a for a in args if isinstance(a, Node))
         self.value: Value = None
         self.stamp = -1
-        self.vtime = 0
+        # indices of the SLA parameters that expose this node (set by the engine)
+        self.params: tuple[int, ...] = ()
         # provenance of the current value (only filled when tracing)
         self.note: Any = None
 
