@@ -490,3 +490,21 @@ def test_pre_commit_hook_runs_on_specs() -> None:
     command = [str(script), *entry.split()[1:], *[a for a in args if a], str(SPECS)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_validate_imports_only_what_it_needs() -> None:
+    code = (
+        "import sys\n"
+        "from wsla.cli import main\n"
+        "try:\n"
+        f"    main(['validate', '-q', {str(SPECS / 'stock-quote.xml')!r}])\n"
+        "except SystemExit as exc:\n"
+        "    status = exc.code\n"
+        "heavy = ('xmlschema', 'numpy', 'pyarrow', 'duckdb', 'wsla.report.sarif',"
+        " 'wsla.report.junit', 'wsla.report.json', 'wsla.runtime')\n"
+        "print(status, sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "0 []", done.stdout + done.stderr

@@ -151,11 +151,28 @@ def render_text(
       |    ^ error
     <BLANKLINE>
     """
-    split = {path: source_lines(text) for path, text in sources.items()}
+    split = _Lines(sources)
     return "".join(_render_one(d, split, color) for d in diagnostics)
 
 
-def _render_one(d: Diagnostic, sources: Mapping[str, list[str]], color: bool) -> str:
+class _Lines:
+    """Source lines by path, split only for the files that diagnostics point into."""
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        self._sources = sources
+        self._split: dict[str, list[str]] = {}
+
+    def __contains__(self, path: str) -> bool:
+        return path in self._sources
+
+    def __getitem__(self, path: str) -> list[str]:
+        lines = self._split.get(path)
+        if lines is None:
+            lines = self._split[path] = source_lines(self._sources[path])
+        return lines
+
+
+def _render_one(d: Diagnostic, sources: _Lines, color: bool) -> str:
     style = _Style(color, d.severity)
     where = str(d.span) if d.span is not None else "<input>"
     first, *more = source_lines(d.message)
