@@ -1,0 +1,1335 @@
+"""The pyparsing grammar of ``.wsla`` files; its parse actions build model objects.
+
+:func:`grammar` builds the parser once (cached). Every element is named, keywords are
+followed by error stops (``-``) so that an error is reported where the text goes wrong,
+and every node gets a :class:`~wsla.model.span.Span` through ``Located``. Structural
+problems found while building nodes (a duplicate provider, an unknown function, a
+missing argument) raise :class:`DslError`, which stops the parse with a code.
+
+The normative grammar is ``grammar/wsla.ebnf``; ``docs/dsl.md`` explains it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any, cast
+
+import pyparsing as pp
+
+from wsla.dsl import vocabulary as vocab
+from wsla.dsl.source import span_at
+from wsla.model import (
+    ActionGuarantee,
+    ActionInvocation,
+    And,
+    CalendarPeriod,
+    Communication,
+    Constant,
+    ConstantRef,
+    Contact,
+    DirectiveAssignment,
+    DirectiveVariable,
+    Divide,
+    Equal,
+    FalsePredicate,
+    FloatScalar,
+    Function,
+    GetPostActionDescription,
+    Greater,
+    GreaterEqual,
+    Implies,
+    Interval,
+    Less,
+    LessEqual,
+    LongScalar,
+    MeasurementDirective,
+    Metric,
+    MetricMacroDefinition,
+    MetricMacroExpansion,
+    MetricRef,
+    MetricType,
+    Minus,
+    NewValuePredicate,
+    Not,
+    Notification,
+    ObligationGroup,
+    Obligations,
+    OnNewValue,
+    OnSchedule,
+    Operation,
+    OperationGroup,
+    Or,
+    Parties,
+    Plus,
+    QualifiedAction,
+    Role,
+    Schedule,
+    ServiceConsumer,
+    ServiceDefinition,
+    ServiceLevelObjective,
+    ServiceProvider,
+    SLAParameter,
+    SoapActionDescription,
+    SoapOperation,
+    Spec,
+    StringOperation,
+    StringScalar,
+    SupportingParty,
+    TimePeriod,
+    Times,
+    Trigger,
+    TruePredicate,
+    ViolationPredicate,
+    WebHosting,
+)
+from wsla.model.span import Span
+
+# --- structural errors raised by parse actions ----------------------------------------
+
+
+class DslError(pp.ParseSyntaxException):
+    """A coded error found while building a node; stops the whole parse."""
+
+    def __init__(
+        self, text: str, loc: int, code: str, message: str, help: str | None = None
+    ) -> None:
+        super().__init__(text, loc, message)
+        self.code = code
+        self.help = help
+        self.end = loc
+
+
+def _fail(text: str, span_start: int, code: str, message: str, help: str | None = None) -> DslError:
+    return DslError(text, span_start, code, message, help)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+BLOCK_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "sla": ("provider", "consumer", "supporting", "service", "obligations"),
+    "party": ("contact", "action"),
+    "service": (
+        "schedule",
+        "trigger",
+        "const",
+        "macro",
+        "expand",
+        "parameter",
+        "metric",
+        "operation",
+        "group",
+        "hosting",
+    ),
+    "operation": ("schedule", "trigger", "const", "macro", "expand", "parameter", "metric"),
+    "group": (
+        "schedule",
+        "trigger",
+        "const",
+        "macro",
+        "expand",
+        "parameter",
+        "metric",
+        "operation",
+        "slo",
+        "guarantee",
+    ),
+    "hosting": ("schedule", "trigger", "const", "macro", "expand", "parameter", "metric"),
+    "macro": ("metric",),
+    "expand": ("assign",),
+    "obligations": ("const", "slo", "guarantee", "group"),
+    "slo": ("valid",),
+    "guarantee": ("do", "modality"),
+}
+"""What each block accepts (for "did you mean" when a statement is misspelled)."""
+
+
+class Close(pp.Literal):
+    """The ``}`` closing a block, knowing which statements the block accepts."""
+
+    def __new__(cls, block: str, keywords: Sequence[str]) -> Close:
+        return object.__new__(cls)
+
+    def __init__(self, block: str, keywords: Sequence[str]) -> None:
+        super().__init__("}")
+        self.block = block
+        self.keywords = tuple(keywords)
+        self.set_name(f"'}}' closing the {block} block")
+
+
+class Words(pp.Regex):
+    """A regex token over a fixed vocabulary; the words feed "did you mean"."""
+
+    def __init__(self, words: Iterable[str], name: str) -> None:
+        self.words = tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+        super().__init__("(?:" + "|".join(self.words) + r")(?![A-Za-z0-9_])")
+        self.set_name(name)
+
+
+# --- small internal token types --------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Arg:
+    """One argument of a call: ``key=value`` or a positional ``value``."""
+
+    key: str | None
+    value: Any
+    start: int
+    end: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NameList:
+    """A bracketed list of names as an argument value (``[A, B]``)."""
+
+    names: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Clause:
+    """A tagged part of a statement (``counter true``, ``uri "…"``, ``valid …``)."""
+
+    tag: str
+    value: Any
+    start: int
+
+
+def _loc(expr: pp.ParserElement, build: Callable[[str, int, int, Any], Any]) -> pp.ParserElement:
+    """``Located(expr)`` whose parse action calls ``build(text, start, end, tokens)``."""
+
+    def action(s: str, _loc: int, toks: pp.ParseResults) -> Any:
+        if len(toks) == 1:  # a named Located nests its triple
+            toks = toks[0]
+        start, inner, end = toks[0], toks[1], toks[2]
+        # an optional part that did not match leaves the end after the whitespace
+        while end > start and s[end - 1] in " \t\r\n":
+            end -= 1
+        return build(s, start, end, inner)
+
+    return pp.Located(expr).add_parse_action(action)
+
+
+def _get(toks: pp.ParseResults, name: str, default: Any = None) -> Any:
+    return toks.get(name, default)  # type: ignore[no-untyped-call]
+
+
+def _one(toks: pp.ParseResults, name: str, default: Any = None) -> Any:
+    value = _get(toks, name, default)
+    if isinstance(value, pp.ParseResults):
+        return value[0] if len(value) else default
+    return value
+
+
+# --- literals -------------------------------------------------------------------------
+
+
+def _to_number(s: str, loc: int, toks: pp.ParseResults) -> int | float:
+    text: str = toks[0]
+    if text in ("inf", "+inf"):
+        return math.inf
+    if text == "-inf":
+        return -math.inf
+    if text in ("nan", "-nan", "+nan"):
+        return math.nan
+    if "." in text or "e" in text or "E" in text:
+        return float(text)
+    return int(text)
+
+
+def _to_string(s: str, loc: int, toks: pp.ParseResults) -> str:
+    value = vocab.unquote(toks[0])
+    if value is None:
+        raise _fail(
+            s,
+            loc,
+            "D030",
+            "invalid escape in string literal",
+            'the escapes are \\\\ \\" \\n \\t \\r \\/ and \\uXXXX',
+        )
+    return value
+
+
+def _to_datetime(s: str, loc: int, toks: pp.ParseResults) -> datetime:
+    text: str = toks[0]
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise _fail(
+            s,
+            loc,
+            "D014",
+            f"`{text}` is not a valid ISO 8601 date and time",
+            "write YYYY-MM-DDThh:mm:ss with an offset, e.g. 2001-11-30T14:00:00-05:00",
+        ) from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _build_interval(s: str, start: int, end: int, toks: pp.ParseResults) -> Interval:
+    parts: dict[str, int] = {}
+    items = list(toks)
+    if items == ["empty"]:
+        return Interval(span=span_at(s, start, end))
+    for value, unit in zip(items[0::2], items[1::2], strict=True):
+        part = vocab.UNIT_TO_PART[unit]
+        if part in parts:
+            raise _fail(
+                s,
+                start,
+                "D020",
+                f"interval has two `{part}` parts",
+                "write each unit once, e.g. `1 h 30 min`",
+            )
+        parts[part] = value
+    return Interval(**parts, span=span_at(s, start, end))
+
+
+# --- calls: functions, directives and the fixed-argument forms ------------------------
+
+_KIND_TEXT = {
+    "string": "a string",
+    "name": "a name",
+    "int": "an integer",
+    "float": "a number",
+    "input": "a metric name or a function",
+    "operand": "an operand",
+    "interval": "an interval such as `5 min`",
+    "names": "a list of names in brackets",
+    "notification": "`Violation` or `Information`",
+}
+
+
+def _field_kind(field: dataclasses.Field[object], family: str) -> str:
+    annotation = str(field.type).replace(" ", "")
+    base = annotation.removesuffix("|None")
+    if base == "Input":
+        return "input"
+    if base == "Operand":
+        return "operand"
+    if base == "int":
+        return "int"
+    if base == "float":
+        return "float"
+    if base == "Interval":
+        return "interval"
+    if base == "str":
+        if family == "directive" and field.name != "reading_schedule":
+            return "string"
+        return "name"
+    raise TypeError(f"no DSL form for field {field.name}: {annotation}")
+
+
+def call_signature(cls: type[Any], family: str) -> tuple[tuple[str, str, str, bool], ...]:
+    """``(dsl keyword, field name, kind, required)`` for each argument of ``cls``.
+
+    A primary field (``input``/``operand``) has the keyword ``""``: it is positional.
+    """
+    return _signature(cast(Any, cls), family)
+
+
+@cache
+def _signature(cls: Any, family: str) -> tuple[tuple[str, str, str, bool], ...]:
+    """``(dsl keyword, field name, kind, required)`` for each argument of ``cls``.
+
+    A primary field (``input``/``operand``) has the keyword ``""``: it is positional.
+    """
+    out = []
+    # the reading schedule (a base-class field) reads best after the directive's own
+    fields = sorted(vocab.call_fields(cls), key=lambda f: f.name == "reading_schedule")
+    for f in fields:
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        key = "" if f.name in vocab.PRIMARY_FIELDS else vocab.argument_name(f.name)
+        out.append((key, f.name, _field_kind(f, family), required))
+    return tuple(out)
+
+
+def _convert(s: str, arg: Arg, kind: str, what: str) -> Any:
+    value = arg.value
+    ok: Any = _NOTHING
+    if kind == "string" and isinstance(value, StringScalar):
+        ok = value.value
+    elif kind == "name" and isinstance(value, MetricRef):
+        ok = value.name
+    elif kind == "int" and isinstance(value, LongScalar):
+        ok = value.value
+    elif kind == "float" and isinstance(value, LongScalar | FloatScalar):
+        ok = float(value.value)
+    elif (
+        (kind == "input" and isinstance(value, MetricRef | Function))
+        or (kind == "operand" and not isinstance(value, Interval | NameList))
+        or (kind == "interval" and isinstance(value, Interval))
+    ):
+        ok = value
+    elif kind == "names" and isinstance(value, NameList):
+        ok = value.names
+    elif kind == "notification" and isinstance(value, MetricRef):
+        found = vocab.NOTIFICATION_TYPES.get(value.name)
+        if found is None:
+            raise _fail(
+                s,
+                arg.start,
+                "D029",
+                f"unknown notification type `{value.name}`",
+                did_you_mean(value.name, vocab.NOTIFICATION_TYPES)
+                or "use `Violation` or `Information`",
+            )
+        ok = found
+    if ok is _NOTHING:
+        which = f"argument `{arg.key}` of {what}" if arg.key else f"the input of {what}"
+        raise _fail(s, arg.start, "D026", f"{which} takes {_KIND_TEXT[kind]}")
+    return ok
+
+
+_NOTHING = object()
+
+
+def _bind(
+    s: str,
+    start: int,
+    args: Sequence[Arg],
+    signature: Sequence[tuple[str, str, str, bool]],
+    what: str,
+) -> dict[str, Any]:
+    """Match ``args`` to ``signature``; model field name → converted value."""
+    by_key = {key: (name, kind) for key, name, kind, _ in signature}
+    out: dict[str, Any] = {}
+    seen: set[str] = set()
+    for index, arg in enumerate(args):
+        key = arg.key
+        if key is None:
+            if index != 0 or "" not in by_key:
+                raise _fail(
+                    s,
+                    arg.start,
+                    "D025",
+                    f"{what} takes no positional argument here",
+                    "name the argument: `key=value`",
+                )
+            key = ""
+        if key not in by_key:
+            keys = [k for k in by_key if k]
+            raise _fail(
+                s,
+                arg.start,
+                "D025",
+                f"{what} has no argument `{key}`",
+                did_you_mean(key, keys)
+                or ("its arguments are: " + ", ".join(keys) if keys else "it takes none"),
+            )
+        if key in seen:
+            raise _fail(s, arg.start, "D025", f"argument `{key or 'input'}` given twice")
+        seen.add(key)
+        name, kind = by_key[key]
+        out[name] = _convert(s, arg, kind, what)
+    for key, name, _kind, required in signature:
+        if required and name not in out:
+            shown = f"`{key}=…`" if key else "its input as first argument"
+            raise _fail(s, start, "D024", f"{what} is missing {shown}")
+    return out
+
+
+def _build_call(s: str, start: int, end: int, toks: pp.ParseResults) -> Function:
+    fname: str = toks[0]
+    args: list[Arg] = list(toks[1:])
+    cls = vocab.function_names().get(fname)
+    if cls is None:
+        raise _fail(
+            s,
+            start,
+            "D009",
+            f"unknown function `{fname}`",
+            did_you_mean(fname, vocab.function_names())
+            or "see docs/dsl.md for the functions; + - * / are written infix",
+        )
+    values = _bind(s, start, args, call_signature(cls, "function"), f"`{fname}`")
+    return cls(**values, span=span_at(s, start, end))
+
+
+def _build_directive(s: str, start: int, end: int, toks: pp.ParseResults) -> MeasurementDirective:
+    dname: str = toks[0]
+    args: list[Arg] = [t for t in toks[1:] if isinstance(t, Arg)]
+    result = [t for t in toks[1:] if isinstance(t, MetricType)]
+    cls = vocab.directive_names().get(dname)
+    if cls is None:
+        raise _fail(
+            s,
+            start,
+            "D010",
+            f"unknown measurement directive `{dname}`",
+            did_you_mean(dname, vocab.directive_names())
+            or "directives: " + ", ".join(vocab.directive_names()),
+        )
+    values = _bind(s, start, args, call_signature(cls, "directive"), f"`{dname}`")
+    return cls(**values, result_type=result[0] if result else None, span=span_at(s, start, end))
+
+
+_SOAP_SIGNATURE = (
+    ("wsdl", "wsdl_file", "string", True),
+    ("service", "service_name", "string", False),
+    ("binding", "soap_binding_name", "string", True),
+    ("operation", "soap_operation_name", "string", True),
+)
+_GETPOST_SIGNATURE = (
+    ("service", "service_name", "string", False),
+    ("address", "address", "string", True),
+)
+_CONTACT_SIGNATURE = (
+    ("street", "street", "string", True),
+    ("city", "city", "string", True),
+)
+_CALENDAR_SIGNATURE = tuple((key, name, "string", True) for key, name in vocab.CALENDAR_FIELDS)
+_NOTIFICATION_SIGNATURE = (
+    ("type", "notification_type", "notification", True),
+    ("cause", "causing_guarantee", "name", True),
+    ("parameters", "parameters", "names", True),
+)
+
+
+def _fixed_call(
+    signature: Sequence[tuple[str, str, str, bool]], what: str
+) -> Callable[[str, int, int, pp.ParseResults], Clause]:
+    def build(s: str, start: int, end: int, toks: pp.ParseResults) -> Clause:
+        return Clause(what, _bind(s, start, list(toks[1:]), signature, f"`{what}`"), start)
+
+    return build
+
+
+# --- arithmetic and logic ----------------------------------------------------------------
+
+_ARITH = {"+": Plus, "-": Minus, "*": Times, "/": Divide}
+_COMPARE = {">": Greater, "<": Less, "==": Equal, ">=": GreaterEqual, "<=": LessEqual}
+
+
+def _joined(s: str, left: Any, right: Any) -> Span | None:
+    if left.span is None or right.span is None:
+        return None
+    return Span(
+        left.span.path, left.span.line, left.span.column, right.span.end_line, right.span.end_column
+    )
+
+
+def _fold_arith(s: str, loc: int, toks: pp.ParseResults) -> Any:
+    items = list(toks)
+    node = items[0]
+    for op, right in zip(items[1::2], items[2::2], strict=True):
+        node = _ARITH[op](left=node, right=right, span=_joined(s, node, right))
+    return node
+
+
+def _typed_atom(s: str, loc: int, toks: pp.ParseResults) -> Any:
+    node = toks[0]
+    if len(toks) == 1:
+        return node
+    result: MetricType = toks[1]
+    if not isinstance(node, Function):
+        raise _fail(
+            s,
+            loc,
+            "D016",
+            "only a function's result can have a type",
+            "`as TYPE` follows a call or a parenthesised arithmetic expression",
+        )
+    return dataclasses.replace(node, result_type=result)
+
+
+def _fold_logic(cls: type[And] | type[Or]) -> Callable[[str, int, pp.ParseResults], Any]:
+    def action(s: str, loc: int, toks: pp.ParseResults) -> Any:
+        items = list(toks)
+        node = items[0]
+        for right in items[1:]:
+            node = cls(left=node, right=right, span=_joined(s, node, right))
+        return node
+
+    return action
+
+
+def _fold_implies(s: str, loc: int, toks: pp.ParseResults) -> Any:
+    items = list(toks)
+    node = items[-1]
+    for left in reversed(items[:-1]):
+        node = Implies(left=left, right=node, span=_joined(s, left, node))
+    return node
+
+
+def _build_comparison(s: str, start: int, end: int, toks: pp.ParseResults) -> Any:
+    parameter, op, value = toks[0], toks[1], toks[2]
+    if len(toks) > 3:
+        unit = toks[3]
+        raise _fail(
+            s,
+            start,
+            "D013",
+            f"comparison value has a unit `{unit}`",
+            "WSLA compares with a plain number in the parameter's own unit; "
+            "declare the unit on the parameter (`parameter P: float in ms = …`)",
+        )
+    return _COMPARE[op](parameter=parameter, value=float(value), span=span_at(s, start, end))
+
+
+# --- statements ------------------------------------------------------------------------
+
+
+def _names(toks: pp.ParseResults, key: str) -> tuple[str, ...]:
+    value = _get(toks, key)
+    if value is None:
+        return ()
+    return tuple(value)
+
+
+def _opt_names(toks: pp.ParseResults, key: str) -> tuple[str, ...] | None:
+    if key not in toks:
+        return None
+    return tuple(toks[key])
+
+
+def _clauses(toks: Iterable[Any]) -> dict[str, Clause]:
+    return {t.tag: t for t in toks if isinstance(t, Clause)}
+
+
+def _duplicate(s: str, loc: int, what: str, where: str) -> DslError:
+    return _fail(
+        s,
+        loc,
+        "D007",
+        f"duplicate {what} in {where}",
+        f"{where} has one {what}; merge the two or remove one",
+    )
+
+
+def _build_party(cls: type[Any]) -> Callable[[str, int, int, pp.ParseResults], Any]:
+    def build(s: str, start: int, end: int, toks: pp.ParseResults) -> Any:
+        contact = None
+        actions = []
+        for item in _get(toks, "body", []):
+            if isinstance(item, Contact):
+                if contact is not None:
+                    raise _duplicate(s, _start_of(s, item, start), "contact", "a party")
+                contact = item
+            else:
+                actions.append(item)
+        extra: dict[str, Any] = {}
+        if cls is SupportingParty:
+            extra = {
+                "sponsors": _names(toks, "sponsors"),
+                "roles": tuple(_get(toks, "roles", ())),
+            }
+        return cls(
+            name=_one(toks, "name"),
+            contact=contact,
+            actions=tuple(actions),
+            span=span_at(s, start, end),
+            **extra,
+        )
+
+    return build
+
+
+def _start_of(s: str, node: Any, default: int) -> int:
+    """Offset of ``node``'s span in ``s`` (for pointing an error at it)."""
+    span = getattr(node, "span", None)
+    if span is None:
+        return default
+    lines = s.split("\n", span.line - 1)
+    offset: int = sum(len(line) + 1 for line in lines[: span.line - 1])
+    return offset + int(span.column) - 1
+
+
+def _build_action(s: str, start: int, end: int, toks: pp.ParseResults) -> Any:
+    call: Clause = _one(toks, "call")
+    common = {
+        "name": _one(toks, "name"),
+        "party_name": _one(toks, "by"),
+        "span": span_at(s, start, end),
+    }
+    if call.tag == "soap":
+        return SoapActionDescription(**call.value, **common)
+    return GetPostActionDescription(**call.value, **common)
+
+
+def _build_contact(s: str, start: int, end: int, toks: pp.ParseResults) -> Contact:
+    clause: Clause = toks[0]
+    return Contact(**clause.value, span=span_at(s, start, end))
+
+
+_BUCKETS: tuple[tuple[type, str], ...] = (
+    (Schedule, "schedules"),
+    (Trigger, "triggers"),
+    (Constant, "constants"),
+    (MetricMacroDefinition, "macro_definitions"),
+    (MetricMacroExpansion, "macro_expansions"),
+    (SLAParameter, "parameters"),
+    (Metric, "metrics"),
+    (Operation, "operations"),
+    (OperationGroup, "operation_groups"),
+    (WebHosting, "web_hostings"),
+)
+
+
+def _bucket(items: Iterable[Any]) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for item in items:
+        for cls, field in _BUCKETS:
+            if isinstance(item, cls):
+                out.setdefault(field, []).append(item)
+                break
+    return out
+
+
+def _service_object(cls: type[Any]) -> Callable[[str, int, int, pp.ParseResults], Any]:
+    def build(s: str, start: int, end: int, toks: pp.ParseResults) -> Any:
+        fields = {k: tuple(v) for k, v in _bucket(_get(toks, "body", [])).items()}
+        extra: dict[str, Any] = {}
+        kind: Clause | None = _one(toks, "kind")
+        target = cls
+        if kind is not None and kind.tag == "soap":
+            target = SoapOperation
+            extra = dict(kind.value)
+        elif kind is not None and kind.tag == "described":
+            target = StringOperation
+            extra = {"description": kind.value}
+        if cls is WebHosting:
+            extra = {"coverage": tuple(_get(toks, "covers", ()))}
+        return target(name=_one(toks, "name"), **fields, **extra, span=span_at(s, start, end))
+
+    return build
+
+
+def _build_schedule(s: str, start: int, end: int, toks: pp.ParseResults) -> Schedule:
+    return Schedule(
+        name=_one(toks, "name"),
+        interval=_one(toks, "interval"),
+        period=_one(toks, "period"),
+        span=span_at(s, start, end),
+    )
+
+
+def _build_time_period(s: str, start: int, end: int, toks: pp.ParseResults) -> TimePeriod:
+    return TimePeriod(start=toks[0], end=toks[1], span=span_at(s, start, end))
+
+
+def _build_calendar(s: str, start: int, end: int, toks: pp.ParseResults) -> CalendarPeriod:
+    clause = _fixed_call(_CALENDAR_SIGNATURE, "calendar")(s, start, end, toks)
+    return CalendarPeriod(**clause.value, span=span_at(s, start, end))
+
+
+def _build_trigger(s: str, start: int, end: int, toks: pp.ParseResults) -> Trigger:
+    return Trigger(name=_one(toks, "name"), time=_one(toks, "time"), span=span_at(s, start, end))
+
+
+def _build_constant(s: str, start: int, end: int, toks: pp.ParseResults) -> Constant:
+    return Constant(name=_one(toks, "name"), value=_one(toks, "value"), span=span_at(s, start, end))
+
+
+def _build_macro(s: str, start: int, end: int, toks: pp.ParseResults) -> MetricMacroDefinition:
+    return MetricMacroDefinition(
+        name=_one(toks, "name"),
+        metrics=tuple(_get(toks, "body", ())),
+        span=span_at(s, start, end),
+    )
+
+
+def _build_expansion(s: str, start: int, end: int, toks: pp.ParseResults) -> MetricMacroExpansion:
+    return MetricMacroExpansion(
+        macro_name=_one(toks, "name"),
+        expansion_name=_one(toks, "as"),
+        assignments=tuple(_get(toks, "body", ())),
+        span=span_at(s, start, end),
+    )
+
+
+def _build_assignment(s: str, start: int, end: int, toks: pp.ParseResults) -> DirectiveAssignment:
+    return DirectiveAssignment(
+        metric_name=_one(toks, "name"),
+        directive=_one(toks, "directive"),
+        span=span_at(s, start, end),
+    )
+
+
+def _build_communication(s: str, start: int, end: int, toks: pp.ParseResults) -> Communication:
+    return Communication(
+        source=_one(toks, "source"),
+        pull=_opt_names(toks, "pull"),
+        push=_opt_names(toks, "push"),
+        span=span_at(s, start, end),
+    )
+
+
+def _build_parameter(s: str, start: int, end: int, toks: pp.ParseResults) -> SLAParameter:
+    return SLAParameter(
+        name=_one(toks, "name"),
+        type=_one(toks, "type"),
+        unit=_one(toks, "unit"),
+        metric=_one(toks, "metric"),
+        communication=_one(toks, "communication"),
+        span=span_at(s, start, end),
+    )
+
+
+def _build_metric(s: str, start: int, end: int, toks: pp.ParseResults) -> Metric:
+    definition = _one(toks, "definition")
+    if not isinstance(definition, Function | MeasurementDirective | DirectiveVariable):
+        what = "a metric name" if isinstance(definition, MetricRef) else "a literal"
+        raise _fail(
+            s,
+            _start_of(s, definition, start),
+            "D015",
+            f"a metric is defined by a function, a directive or `hole`, not by {what}",
+            'compute it (`= mean(RTs)`), measure it (`= measure gauge(uri="…")`) '
+            "or leave a hole for a macro (`= hole`)",
+        )
+    counter = _one(toks, "counter")
+    return Metric(
+        name=_one(toks, "name"),
+        type=_one(toks, "type"),
+        unit=_one(toks, "unit"),
+        counter=None if counter is None else counter == "true",
+        source=_one(toks, "source"),
+        metric_uri=_one(toks, "uri"),
+        definition=definition,
+        span=span_at(s, start, end),
+    )
+
+
+def _build_evaluation(s: str, start: int, end: int, toks: pp.ParseResults) -> Any:
+    span = span_at(s, start, end)
+    if "schedule" in toks:
+        return OnSchedule(schedule=_one(toks, "schedule"), span=span)
+    return OnNewValue(span=span)
+
+
+def _build_slo(s: str, start: int, end: int, toks: pp.ParseResults) -> ServiceLevelObjective:
+    return ServiceLevelObjective(
+        name=_one(toks, "name"),
+        obliged=_one(toks, "obliged"),
+        evaluation=_one(toks, "evaluation"),
+        validity=tuple(_get(toks, "valid", ())),
+        expression=_one(toks, "expression"),
+        span=span_at(s, start, end),
+    )
+
+
+def _build_qualified(s: str, start: int, end: int, toks: pp.ParseResults) -> QualifiedAction:
+    span = span_at(s, start, end)
+    action_name = _one(toks, "action")
+    action: ActionInvocation | Notification
+    if "args" in toks:
+        args = list(_get(toks, "args", []))
+        values = _bind(s, start, args, _NOTIFICATION_SIGNATURE, "a notification")
+        action = Notification(action_name=action_name, **values, span=span)
+    else:
+        action = ActionInvocation(action_name=action_name, span=span)
+    return QualifiedAction(party=_one(toks, "party"), action=action, span=span)
+
+
+def _build_guarantee(s: str, start: int, end: int, toks: pp.ParseResults) -> ActionGuarantee:
+    return ActionGuarantee(
+        name=_one(toks, "name"),
+        obliged=_names(toks, "obliged"),
+        evaluation=_one(toks, "evaluation"),
+        expression=_one(toks, "expression"),
+        actions=tuple(_get(toks, "do", ())),
+        modality=_one(toks, "modality"),
+        span=span_at(s, start, end),
+    )
+
+
+def _obligation_fields(items: Iterable[Any]) -> dict[str, Any]:
+    constants, slos, guarantees, groups = [], [], [], []
+    for item in items:
+        if isinstance(item, Constant):
+            constants.append(item)
+        elif isinstance(item, ServiceLevelObjective):
+            slos.append(item)
+        elif isinstance(item, ActionGuarantee):
+            guarantees.append(item)
+        else:
+            groups.append(item)
+    out: dict[str, Any] = {
+        "constants": tuple(constants),
+        "slos": tuple(slos),
+        "guarantees": tuple(guarantees),
+    }
+    if groups:
+        out["groups"] = tuple(groups)
+    return out
+
+
+def _build_group(s: str, start: int, end: int, toks: pp.ParseResults) -> ObligationGroup:
+    return ObligationGroup(
+        name=_one(toks, "name"),
+        **_obligation_fields(_get(toks, "body", ())),
+        span=span_at(s, start, end),
+    )
+
+
+def _build_obligations(s: str, start: int, end: int, toks: pp.ParseResults) -> Obligations:
+    return Obligations(
+        name=_one(toks, "name"),
+        **_obligation_fields(_get(toks, "body", ())),
+        span=span_at(s, start, end),
+    )
+
+
+def _build_spec(s: str, start: int, end: int, toks: pp.ParseResults) -> Spec:
+    provider = consumer = obligations = None
+    supporting = []
+    services = []
+    header = span_at(s, start, start + 3)
+    for item in _get(toks, "body", ()):
+        if isinstance(item, ServiceProvider):
+            if provider is not None:
+                raise _duplicate(s, _start_of(s, item, start), "provider", "an sla")
+            provider = item
+        elif isinstance(item, ServiceConsumer):
+            if consumer is not None:
+                raise _duplicate(s, _start_of(s, item, start), "consumer", "an sla")
+            consumer = item
+        elif isinstance(item, SupportingParty):
+            supporting.append(item)
+        elif isinstance(item, ServiceDefinition):
+            services.append(item)
+        elif isinstance(item, Obligations):
+            if obligations is not None:
+                raise _duplicate(s, _start_of(s, item, start), "obligations block", "an sla")
+            obligations = item
+    for what, found, example in (
+        ("provider", provider, "provider ACME"),
+        ("consumer", consumer, "consumer XInc"),
+        ("obligations block", obligations, "obligations { … }"),
+    ):
+        if found is None:
+            raise _fail(
+                s,
+                start,
+                "D008",
+                f"the sla has no {what}",
+                f"every sla needs exactly one {what}: add `{example}`",
+            )
+    assert provider is not None
+    assert consumer is not None
+    assert obligations is not None
+    parties_span = provider.span if provider.span is not None else header
+    return Spec(
+        name=_one(toks, "name"),
+        parties=Parties(
+            provider=provider, consumer=consumer, supporting=tuple(supporting), span=parties_span
+        ),
+        service_definitions=tuple(services),
+        obligations=obligations,
+        span=span_at(s, start, end),
+    )
+
+
+# --- the grammar ---------------------------------------------------------------------
+
+
+def keyword(word: str) -> pp.ParserElement:
+    return pp.Keyword(word).set_name(f"'{word}'")
+
+
+def symbol(text: str) -> pp.ParserElement:
+    return pp.Suppress(pp.Literal(text).set_name(f"'{text}'")).set_name(f"'{text}'")
+
+
+@cache
+def grammar() -> pp.ParserElement:
+    """The parser of a whole ``.wsla`` file (built once; call ``parse_string(text,
+    parse_all=True)`` on it). Its results hold one :class:`~wsla.model.Spec`."""
+    kw = keyword
+    lbrace = symbol("{")
+    lparen, rparen = symbol("("), symbol(")")
+    lbrack, rbrack = symbol("["), symbol("]")
+    equals, colon, dot = symbol("="), symbol(":"), symbol(".")
+
+    # tokens
+    reserved = "|".join(sorted(vocab.RESERVED, key=lambda w: (-len(w), w)))
+    ident = pp.Regex(rf"(?!(?:{reserved})(?![A-Za-z0-9_])){vocab.IDENT_PATTERN}")
+    ident.set_name("identifier")
+    string = pp.Regex(r'"(?:[^"\\\n]|\\.)*"').set_name("string").add_parse_action(_to_string)
+    quoted_name = (
+        pp.Regex(r"`(?:[^`\\\n]|\\.)*`").set_name("quoted name").add_parse_action(_to_string)
+    )
+    name = (ident | quoted_name).set_name("name")
+    name_list = pp.DelimitedList(name, allow_trailing_delim=False).set_name("names")
+    bracket_names = pp.Group(lbrack - pp.Opt(name_list) - rbrack).set_name("[names]")
+    number = (
+        pp.Regex(
+            r"[+-]?(?:(?:(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)(?![0-9_.])"
+            r"|(?:inf|nan)(?![A-Za-z0-9_]))"
+        )
+        .set_name("number")
+        .add_parse_action(_to_number)
+    )
+    integer = pp.Regex(r"\d+(?![0-9_.])").set_name("integer").add_parse_action(lambda t: int(t[0]))
+    datetime_ = (
+        pp.Regex(
+            r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?"
+            r"(?![A-Za-z0-9_:.])"
+        )
+        .set_name("ISO 8601 date-time")
+        .add_parse_action(_to_datetime)
+    )
+    unit_word = Words(vocab.UNIT_TO_PART, "interval unit")
+    interval = _loc(kw("empty") | pp.OneOrMore(integer + unit_word), _build_interval).set_name(
+        "interval"
+    )
+    type_name = (
+        pp.MatchFirst([kw(t) for t in vocab.TYPE_NAMES])
+        .set_name("type")
+        .add_parse_action(lambda t: vocab.TYPE_NAMES[t[0]])
+    )
+    role = (
+        pp.MatchFirst([kw(r.value) for r in Role])
+        .set_name("role")
+        .add_parse_action(lambda t: Role(t[0]))
+    )
+    modality = (
+        pp.MatchFirst([kw(m) for m in vocab.MODALITIES])
+        .set_name("execution modality")
+        .add_parse_action(lambda t: vocab.MODALITIES[t[0]])
+    )
+    unit = (ident | string).set_name("unit")
+
+    # arithmetic
+    arith = pp.Forward()
+    arith.set_name("arithmetic expression")
+    names_value = pp.Group(lbrack - pp.Opt(name_list) - rbrack).add_parse_action(
+        lambda t: NameList(tuple(t[0]))
+    )
+    arg_value = (interval | names_value | arith).set_name("argument value")
+
+    def _arg(s: str, start: int, end: int, toks: pp.ParseResults) -> Arg:
+        value = _one(toks, "value")
+        if isinstance(value, pp.ParseResults):
+            value = value[0]
+        return Arg(_one(toks, "key"), value, start, end)
+
+    key = pp.Regex(vocab.IDENT_PATTERN + r"(?=\s*=(?!=))").set_name("argument name")
+    arg = _loc(
+        pp.Opt(key("key") + equals) + arg_value("value"),
+        _arg,
+    ).set_name("argument")
+    args = (lparen - pp.Opt(pp.DelimitedList(arg)) - rparen).set_name("arguments")
+
+    call = _loc(ident + pp.FollowedBy("(") - args, _build_call).set_name("function call")
+    const_ref = _loc(
+        kw("const").suppress() - name,
+        lambda s, a, b, t: ConstantRef(name=t[0], span=span_at(s, a, b)),
+    ).set_name("constant reference")
+    number_operand = _loc(
+        number,
+        lambda s, a, b, t: (
+            LongScalar(value=t[0], span=span_at(s, a, b))
+            if isinstance(t[0], int)
+            else FloatScalar(value=t[0], span=span_at(s, a, b))
+        ),
+    ).set_name("number")
+    string_operand = _loc(
+        string, lambda s, a, b, t: StringScalar(value=t[0], span=span_at(s, a, b))
+    ).set_name("string")
+    metric_ref = _loc(
+        name, lambda s, a, b, t: MetricRef(name=t[0], span=span_at(s, a, b))
+    ).set_name("metric name")
+    paren_arith = (lparen - arith - rparen).set_name("parenthesised expression")
+    atom = (number_operand | string_operand | const_ref | call | paren_arith | metric_ref).set_name(
+        "operand"
+    )
+    typed_atom = (atom + pp.Opt(kw("as").suppress() - type_name)).add_parse_action(_typed_atom)
+    typed_atom.set_name("operand")
+    mul_op = pp.one_of("* /").set_name("'*' or '/'")
+    add_op = pp.one_of("+ -").set_name("'+' or '-'")
+    term = (typed_atom + pp.ZeroOrMore(mul_op + typed_atom)).add_parse_action(_fold_arith)
+    term.set_name("term")
+    arith <<= (term + pp.ZeroOrMore(add_op + term)).add_parse_action(_fold_arith)
+
+    # calls with fixed arguments
+    soap = _loc(kw("soap") + args, _fixed_call(_SOAP_SIGNATURE, "soap")).set_name("soap(…)")
+    getpost = _loc(kw("getpost") + args, _fixed_call(_GETPOST_SIGNATURE, "getpost")).set_name(
+        "getpost(…)"
+    )
+    calendar = _loc(kw("calendar") + args, _build_calendar).set_name("calendar(…)")
+    time_period = _loc(
+        kw("from").suppress() - datetime_ - kw("to").suppress() - datetime_, _build_time_period
+    ).set_name("period")
+    period = (time_period | calendar).set_name("period (`from … to …` or `calendar(…)`)")
+
+    # logic
+    expression = pp.Forward()
+    expression.set_name("expression")
+    comparison = _loc(
+        name
+        + pp.one_of("== >= <= > <").set_name("comparison operator")
+        - number
+        - pp.Opt(pp.Regex(r"%|" + ident.re.pattern).set_name("unit")),
+        _build_comparison,
+    ).set_name("comparison")
+    true_ = _loc(kw("true"), lambda s, a, b, t: TruePredicate(span=span_at(s, a, b)))
+    false_ = _loc(kw("false"), lambda s, a, b, t: FalsePredicate(span=span_at(s, a, b)))
+    new_value = _loc(
+        kw("new").suppress() - kw("value").suppress() - lparen - pp.Opt(name_list) - rparen,
+        lambda s, a, b, t: NewValuePredicate(parameters=tuple(t), span=span_at(s, a, b)),
+    ).set_name("new value(…)")
+    violation = _loc(
+        kw("violation").suppress() - lparen - name - rparen,
+        lambda s, a, b, t: ViolationPredicate(slo=t[0], span=span_at(s, a, b)),
+    ).set_name("violation(…)")
+    paren_expr = (lparen - expression - rparen).set_name("parenthesised expression")
+    primary = (true_ | false_ | new_value | violation | paren_expr | comparison).set_name(
+        "predicate"
+    )
+    not_expr = pp.Forward()
+    not_expr.set_name("predicate")
+    not_expr <<= (
+        _loc(
+            kw("not").suppress() - not_expr,
+            lambda s, a, b, t: Not(operand=t[0], span=span_at(s, a, b)),
+        )
+        | primary
+    )
+    and_expr = (not_expr + pp.ZeroOrMore(kw("and").suppress() - not_expr)).add_parse_action(
+        _fold_logic(And)
+    )
+    or_expr = (and_expr + pp.ZeroOrMore(kw("or").suppress() - and_expr)).add_parse_action(
+        _fold_logic(Or)
+    )
+    expression <<= (or_expr + pp.ZeroOrMore(kw("implies").suppress() - or_expr)).add_parse_action(
+        _fold_implies
+    )
+
+    def block(items: pp.ParserElement, what: str, keywords: Sequence[str]) -> pp.ParserElement:
+        return (
+            lbrace - pp.Group(pp.ZeroOrMore(items))("body") - Close(what, keywords).suppress()
+        ).set_name(f"{what} block")
+
+    opt_name = pp.Opt(name("name"))
+
+    # service object content
+    directive = _loc(
+        kw("measure").suppress() - ident - args - pp.Opt(kw("as").suppress() - type_name),
+        _build_directive,
+    ).set_name("measurement directive")
+    hole = _loc(kw("hole"), lambda s, a, b, t: DirectiveVariable(span=span_at(s, a, b)))
+    definition = (directive | hole | arith).set_name("metric definition")
+    schedule = _loc(
+        kw("schedule").suppress()
+        - opt_name
+        - kw("every").suppress()
+        - interval("interval")
+        - period("period"),
+        _build_schedule,
+    ).set_name("schedule")
+    trigger = _loc(
+        kw("trigger").suppress() - opt_name - kw("at").suppress() - datetime_("time"),
+        _build_trigger,
+    ).set_name("trigger")
+    constant = _loc(
+        kw("const").suppress() - opt_name - equals - (string | number)("value"),
+        _build_constant,
+    ).set_name("constant")
+    declared = (
+        opt_name + pp.Opt(colon - type_name("type")) + pp.Opt(kw("in").suppress() - unit("unit"))
+    )
+    metric = _loc(
+        kw("metric").suppress()
+        - declared
+        - pp.Opt(kw("counter").suppress() - (kw("true") | kw("false"))("counter"))
+        - kw("by").suppress()
+        - name("source")
+        - pp.Opt(kw("uri").suppress() - string("uri"))
+        - equals
+        - definition("definition"),
+        _build_metric,
+    ).set_name("metric")
+    communication = _loc(
+        kw("source").suppress()
+        - name("source")
+        - pp.Opt(kw("pull").suppress() - bracket_names("pull"))
+        - pp.Opt(kw("push").suppress() - bracket_names("push")),
+        _build_communication,
+    ).set_name("communication")
+    parameter = _loc(
+        kw("parameter").suppress()
+        - declared
+        - equals
+        - name("metric")
+        - pp.Opt(communication("communication")),
+        _build_parameter,
+    ).set_name("parameter")
+    macro = _loc(
+        kw("macro").suppress() - opt_name - pp.Opt(block(metric, "macro", ["metric"])),
+        _build_macro,
+    ).set_name("macro")
+    assignment = _loc(
+        kw("assign").suppress() - opt_name - equals - directive("directive"),
+        _build_assignment,
+    ).set_name("assignment")
+    expansion = _loc(
+        kw("expand").suppress()
+        - opt_name
+        - pp.Opt(kw("as").suppress() - name("as"))
+        - pp.Opt(block(assignment, "expand", ["assign"])),
+        _build_expansion,
+    ).set_name("macro expansion")
+    base_items = [schedule, trigger, constant, macro, expansion, parameter, metric]
+    base_words = ["schedule", "trigger", "const", "macro", "expand", "parameter", "metric"]
+    base_item = pp.MatchFirst(base_items).set_name("service object item")
+
+    described = (kw("described") - string).add_parse_action(
+        lambda s, loc, t: Clause("described", t[1], loc)
+    )
+    operation = _loc(
+        kw("operation").suppress()
+        - opt_name
+        - pp.Opt((soap | described)("kind"))
+        - pp.Opt(block(base_item, "operation", base_words)),
+        _service_object(Operation),
+    ).set_name("operation")
+    group = _loc(
+        kw("group").suppress()
+        - opt_name
+        - pp.Opt(block(operation | base_item, "group", [*base_words, "operation"])),
+        _service_object(OperationGroup),
+    ).set_name("operation group")
+    hosting = _loc(
+        kw("hosting").suppress()
+        - opt_name
+        - pp.Opt(kw("covers").suppress() - pp.Group(pp.DelimitedList(string))("covers"))
+        - pp.Opt(block(base_item, "hosting", base_words)),
+        _service_object(WebHosting),
+    ).set_name("web hosting")
+    service_words = [*base_words, "operation", "group", "hosting"]
+    service = _loc(
+        kw("service").suppress()
+        - opt_name
+        - pp.Opt(block(operation | group | hosting | base_item, "service", service_words)),
+        _service_object(ServiceDefinition),
+    ).set_name("service")
+
+    # parties
+    contact = _loc(kw("contact") + args, _fixed_call(_CONTACT_SIGNATURE, "contact")).set_name(
+        "contact(…)"
+    )
+    contact_node = _loc(contact, _build_contact)
+    action = _loc(
+        kw("action").suppress()
+        - opt_name
+        - (soap | getpost)("call")
+        - pp.Opt(kw("by").suppress() - name("by")),
+        _build_action,
+    ).set_name("action")
+    party_item = (contact_node | action).set_name("contact or action")
+    party_body = pp.Opt(block(party_item, "party", ["contact", "action"]))
+    provider = _loc(
+        kw("provider").suppress() - opt_name - party_body, _build_party(ServiceProvider)
+    ).set_name("provider")
+    consumer = _loc(
+        kw("consumer").suppress() - opt_name - party_body, _build_party(ServiceConsumer)
+    ).set_name("consumer")
+    supporting = _loc(
+        kw("supporting").suppress()
+        - opt_name
+        - pp.Opt(kw("sponsors").suppress() - pp.Group(name_list)("sponsors"))
+        - pp.Opt(kw("roles").suppress() - pp.Group(pp.DelimitedList(role))("roles"))
+        - party_body,
+        _build_party(SupportingParty),
+    ).set_name("supporting party")
+
+    # obligations
+    evaluation = _loc(
+        kw("on").suppress()
+        - ((kw("new") - kw("value")) | (kw("schedule").suppress() - name("schedule"))),
+        _build_evaluation,
+    ).set_name("evaluation event (`on new value` or `on schedule NAME`)")
+    valid = (kw("valid").suppress() - period).set_name("validity")
+    slo = _loc(
+        kw("slo").suppress()
+        - opt_name
+        - kw("obliged").suppress()
+        - name("obliged")
+        - evaluation("evaluation")
+        - lbrace
+        - pp.Group(pp.ZeroOrMore(valid))("valid")
+        - expression("expression")
+        - Close("slo", ["valid"]).suppress(),
+        _build_slo,
+    ).set_name("slo")
+    qualified = _loc(
+        kw("do").suppress()
+        - name("party")
+        - pp.Opt(dot - name("action"))
+        - pp.Opt(pp.Group(lparen - pp.Opt(pp.DelimitedList(arg)) - rparen)("args")),
+        _build_qualified,
+    ).set_name("qualified action")
+    guarantee = _loc(
+        kw("guarantee").suppress()
+        - opt_name
+        - pp.Opt(kw("obliged").suppress() - pp.Group(name_list)("obliged"))
+        - evaluation("evaluation")
+        - lbrace
+        - kw("when").suppress()
+        - expression("expression")
+        - pp.Group(pp.ZeroOrMore(qualified))("do")
+        - kw("modality").suppress()
+        - modality("modality")
+        - Close("guarantee", ["do", "modality"]).suppress(),
+        _build_guarantee,
+    ).set_name("guarantee")
+    obligation_item = (constant | slo | guarantee).set_name("obligation")
+    ob_group = _loc(
+        kw("group").suppress()
+        - opt_name
+        - pp.Opt(block(obligation_item, "group", ["const", "slo", "guarantee"])),
+        _build_group,
+    ).set_name("obligation group")
+    obligations = _loc(
+        kw("obligations").suppress()
+        - opt_name
+        - pp.Opt(
+            block(obligation_item | ob_group, "obligations", ["const", "slo", "guarantee", "group"])
+        ),
+        _build_obligations,
+    ).set_name("obligations")
+
+    top_item = (provider | consumer | supporting | service | obligations).set_name("sla item")
+    sla = _loc(
+        kw("sla").suppress()
+        - opt_name
+        - lbrace
+        - pp.Group(pp.ZeroOrMore(top_item))("body")
+        - Close("sla", ["provider", "consumer", "supporting", "service", "obligations"]).suppress(),
+        _build_spec,
+    ).set_name("sla")
+    document = (sla - pp.StringEnd().set_name("end of file")).set_name("wsla document")
+    document.parse_with_tabs()
+    return document
+
+
+def keywords() -> frozenset[str]:
+    """Every keyword the parser knows (checked against ``grammar/wsla.ebnf``)."""
+    out: set[str] = set()
+    seen: set[int] = set()
+
+    def walk(element: pp.ParserElement) -> None:
+        if id(element) in seen:
+            return
+        seen.add(id(element))
+        if isinstance(element, pp.Keyword):
+            out.add(element.match)
+        for child in getattr(element, "exprs", ()):
+            walk(child)
+        inner = getattr(element, "expr", None)
+        if isinstance(inner, pp.ParserElement):
+            walk(inner)
+
+    walk(grammar())
+    return frozenset(out)
+
+
+__all__ = ["Arg", "Clause", "Close", "DslError", "Words", "did_you_mean", "grammar", "keywords"]

@@ -1,0 +1,277 @@
+"""Reading ``.wsla`` text into the model, with coded diagnostics for every syntax error.
+
+The reader only reports syntax and structure (codes ``D…``); undefined names, types and
+units are the semantic checks' business.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pyparsing as pp
+
+from wsla.codes import diagnostic
+from wsla.diagnostics import Diagnostic
+from wsla.dsl import vocabulary as vocab
+from wsla.dsl.grammar import BLOCK_KEYWORDS, DslError, did_you_mean, grammar
+from wsla.dsl.source import Scan, Source, scan
+from wsla.model.spec import Spec
+from wsla.model.types import Role
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?")
+
+
+def loads_dsl(text: str, path: str | None = None) -> tuple[Spec | None, list[Diagnostic]]:
+    """Parse ``.wsla`` text. Returns the spec (``None`` on a syntax error) and diagnostics.
+
+    >>> spec, diags = loads_dsl("sla Demo { provider P consumer C obligations }")
+    >>> spec.parties.provider.name, diags
+    ('P', [])
+    """
+    spec, diagnostics, _ = parse(text, path)
+    return spec, diagnostics
+
+
+def parse(text: str, path: str | None = None) -> tuple[Spec | None, list[Diagnostic], Scan]:
+    """Like :func:`loads_dsl`, also returning the lexical scan (comments) of the text."""
+    if text.startswith("\ufeff"):
+        text = " " + text[1:]
+    lexical = scan(text)
+    source = Source(text, path)
+    if lexical.unterminated_string is not None:
+        at = lexical.unterminated_string
+        quote = text[at]
+        what = "string" if quote == '"' else "quoted name"
+        return (
+            None,
+            [
+                _error(
+                    source,
+                    at,
+                    at + 1,
+                    "D002",
+                    f"unterminated {what}",
+                    f"close it with {quote} on the same line; write a line break "
+                    "inside a string as \\n",
+                )
+            ],
+            lexical,
+        )
+    if lexical.unterminated_comment is not None:
+        at = lexical.unterminated_comment
+        return (
+            None,
+            [_error(source, at, at + 2, "D003", "unterminated block comment", "close it with */")],
+            lexical,
+        )
+    blanked = Source(lexical.blanked, path)
+    if not lexical.blanked.strip():
+        return (
+            None,
+            [
+                _error(
+                    source,
+                    0,
+                    0,
+                    "D022",
+                    "the file has no sla",
+                    "a .wsla file holds one `sla NAME { … }`",
+                )
+            ],
+            lexical,
+        )
+    try:
+        result = grammar().parse_string(blanked, parse_all=True)
+    except DslError as exc:
+        end = _token_end(text, exc.loc)
+        return None, [_error(source, exc.loc, end, exc.code, exc.msg, exc.help)], lexical
+    except pp.ParseBaseException as exc:
+        return None, [_syntax_error(source, exc)], lexical
+    except RecursionError:
+        return (
+            None,
+            [
+                _error(
+                    source,
+                    0,
+                    0,
+                    "D031",
+                    "the spec nests too deeply to read",
+                    "split deeply nested expressions into separate metrics",
+                )
+            ],
+            lexical,
+        )
+    spec = result[0]
+    assert isinstance(spec, Spec)
+    return spec, [], lexical
+
+
+def _error(  # noqa: PLR0917
+    source: Source, start: int, end: int, code: str, message: str, help: str | None = None
+) -> Diagnostic:
+    return diagnostic(code, message, source.span(start, max(end, start + 1)), help=help)
+
+
+def _token_end(text: str, loc: int) -> int:
+    match = _WORD.match(text, loc) or _NUMBER.match(text, loc)
+    if match:
+        return match.end()
+    return min(loc + 1, len(text))
+
+
+def _found(text: str, loc: int) -> str:
+    if loc >= len(text):
+        return "end of file"
+    match = _WORD.match(text, loc) or _NUMBER.match(text, loc)
+    token = match.group() if match else text[loc]
+    return f"`{token}`"
+
+
+def _candidates(expected: str) -> tuple[str, ...]:
+    """Words that may stand where ``expected`` (an element name) was expected."""
+    fixed: dict[str, Iterable[str]] = {
+        "type": vocab.TYPE_NAMES,
+        "role": (r.value for r in Role),
+        "execution modality": vocab.MODALITIES,
+        "interval unit": vocab.UNIT_TO_PART,
+        "sla": ("sla",),
+        "wsla document": ("sla",),
+        "'on'": ("on",),
+        "evaluation event (`on new value` or `on schedule NAME`)": ("on",),
+        "period (`from … to …` or `calendar(…)`)": ("from", "calendar"),
+    }
+    if expected in fixed:
+        return tuple(fixed[expected])
+    quoted = re.fullmatch(r"'([a-z_]+)'", expected)
+    if quoted:
+        return (quoted.group(1),)
+    return ()
+
+
+_CLOSE = re.compile(r"'}' closing the (\w+) block")
+
+
+def _syntax_error(source: Source, exc: pp.ParseBaseException) -> Diagnostic:
+    text = str(source)
+    loc = min(exc.loc, len(text))
+    expected = exc.msg.removeprefix("Expected ").strip()
+    found = _found(text, loc)
+    word_match = _WORD.match(text, loc)
+    word = word_match.group() if word_match else None
+    end = _token_end(text, loc)
+
+    close = _CLOSE.fullmatch(expected)
+    if close:
+        block = close.group(1)
+        candidates = BLOCK_KEYWORDS.get(block, ())
+        listing = ", ".join(f"`{k}`" for k in candidates)
+        if loc >= len(text):
+            return _error(
+                source,
+                loc,
+                loc,
+                "D004",
+                f"missing `}}` to close the {block} block",
+                "every `{` needs a matching `}`",
+            )
+        if word is not None and word not in candidates:
+            hint = did_you_mean(word, candidates)
+            if hint is not None:
+                return _error(
+                    source, loc, end, "D005", f"unknown keyword `{word}` in the {block} block", hint
+                )
+        return _error(
+            source,
+            loc,
+            end,
+            "D001",
+            f"expected {listing} or `}}` in the {block} block, found {found}",
+        )
+    if loc >= len(text):
+        return _error(
+            source,
+            loc,
+            loc,
+            "D004",
+            f"unexpected end of file: expected {expected}",
+            "a block or parenthesis is not closed",
+        )
+    if expected == "end of file":
+        return _error(
+            source,
+            loc,
+            end,
+            "D023",
+            f"unexpected {found} after the end of the sla",
+            "a file holds exactly one `sla { … }`; remove what follows it",
+        )
+    if word is not None and word in vocab.UNIT_TO_PART and expected in _INTERVALISH:
+        return _error(
+            source,
+            loc,
+            end,
+            "D006",
+            f"unit `{word}` without a number",
+            f"write the count before the unit, e.g. `5 {word}`",
+        )
+    if word is not None and word in vocab.RESERVED and expected in _NAMEISH:
+        return _error(
+            source,
+            loc,
+            end,
+            "D028",
+            f"`{word}` is a keyword, not a name",
+            f"to use it as a name, quote it in backticks: `\\`{word}\\``",
+        )
+    if expected == "interval unit":
+        if word is None:
+            return _error(
+                source,
+                loc,
+                end,
+                "D021",
+                "number without a unit in an interval",
+                "intervals name their unit, e.g. `5 min`",
+            )
+        return _error(
+            source,
+            loc,
+            end,
+            "D012",
+            f"unknown interval unit `{word}`",
+            did_you_mean(word, vocab.UNIT_TO_PART) or "units: years, months, d, h, min, s, ms",
+        )
+    candidates = _candidates(expected)
+    if word is not None and candidates and word not in candidates:
+        hint = did_you_mean(word, candidates)
+        if hint is not None:
+            return _error(
+                source, loc, end, "D005", f"unknown keyword `{word}`: expected {expected}", hint
+            )
+    if not (word or _NUMBER.match(text, loc)) and text[loc] not in _PUNCTUATION:
+        return _error(
+            source, loc, end, "D019", f"unexpected character {found}", f"expected {expected}"
+        )
+    help = None
+    if expected in ("')'", "']'"):
+        help = "a parenthesis or bracket is not closed"
+    return _error(source, loc, end, "D001", f"expected {expected}, found {found}", help)
+
+
+_PUNCTUATION = '{}()[],.:=<>+-*/"`%'
+_INTERVALISH = ("interval", "interval unit", "integer")
+_NAMEISH = ("name", "identifier", "metric name", "operand", "unit")
+
+
+def _expects_interval(element: pp.ParserElement | None) -> bool:
+    return element is not None and element.name in ("interval", "interval unit", "integer")
+
+
+def first_error(diagnostics: Iterable[Diagnostic]) -> Diagnostic | None:
+    return next(iter(diagnostics), None)
+
+
+__all__ = ["loads_dsl", "parse"]
