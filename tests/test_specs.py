@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +27,9 @@ from wsla.model import (
     ExecutionModality,
     NotificationType,
     Role,
+    Spec,
 )
+from wsla.runtime.values import to_ns
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS_DIR = ROOT / "specs"
@@ -394,3 +397,109 @@ def test_specs_write_xsi_types_with_and_without_a_prefix() -> None:
         if isinstance(element.tag, str) and element.get(XSI_TYPE) is not None
     }
     assert spellings == {True, False}
+
+
+# --- the examples mean what their comments say (evaluated on hand-made records) -------------
+
+
+def _load(name: str) -> Spec:
+    from wsla.xml.reader import load_xml
+
+    spec, diagnostics = load_xml((SPECS_DIR / name).read_bytes(), name)
+    assert spec is not None, diagnostics
+    return spec
+
+
+def test_stock_quote_flags_ten_minutes_of_continuous_downtime() -> None:
+    """Probes every minute, down from 09:05:30 to 09:19:30: the 1-minute series holds zeros
+    at the ticks 09:06 … 09:20, so CurrentDownTime reaches 10 at 09:15 and 15 at 09:20."""
+    from wsla.runtime.engine import Evaluator
+    from wsla.runtime.outcomes import ActionRequest, Violation
+
+    est = timezone(timedelta(hours=-5))
+    evaluator = Evaluator(_load("stock-quote.xml"))
+    start = datetime(2001, 12, 1, 9, 0, 30, tzinfo=est)
+    for minute in range(30):
+        up = minute < 5 or minute >= 20
+        evaluator.feed("GetQuote/MeasuredStatus", start + timedelta(minutes=minute), int(up))
+    result = evaluator.finish()
+
+    violations = result.of_type(Violation)
+    assert {v.slo for v in violations} == {"ContinuousDowntimeSLO"}  # 15/1440 down: UpTime holds
+    expected_times = [datetime(2001, 12, 1, 9, m, tzinfo=est) for m in range(15, 21)]
+    assert [v.time for v in violations] == [to_ns(t) for t in expected_times]
+    assert [v.values["Availability_CurrentDownTime"] for v in violations] == list(range(10, 16))
+    assert all(v.obliged == "ACMEProvider" for v in violations)
+
+    requests = result.of_type(ActionRequest)
+    assert [r.time for r in requests] == [v.time for v in violations]  # modality Always
+    for request in requests:
+        assert (request.guarantee, request.party, request.action) == (
+            "ContinuousDowntimeGuarantee",
+            "XInc",
+            "notification",
+        )
+        assert request.notification is not None
+        assert request.notification.type == "Violation"
+
+
+@pytest.mark.parametrize("in_maintenance", [False, True])
+def test_hosting_does_not_count_maintenance_against_availability(in_maintenance: bool) -> None:
+    """One Sunday, probed every minute, down 10:00-11:00: 95.833 % unless the provider's
+    calendar says maintenance, when the qualified series leaves those minutes out."""
+    from wsla.runtime.engine import Evaluator
+    from wsla.runtime.outcomes import ActionRequest, SLOEvaluation, Violation
+
+    cet = timezone(timedelta(hours=1))
+    evaluator = Evaluator(_load("hosting-availability.xml"))
+    start = datetime(2026, 3, 1, 0, 0, 30, tzinfo=cet)  # a Sunday
+    for minute in range(24 * 60 + 1):
+        down = 10 * 60 <= minute < 11 * 60
+        at = start + timedelta(minutes=minute)
+        evaluator.feed("ShopSite/SiteStatus", at, 0 if down else 1)
+        evaluator.feed("ShopSite/MaintenanceFlag", at, int(down and in_maintenance))
+    result = evaluator.finish()
+
+    midnight = to_ns(datetime(2026, 3, 2, tzinfo=cet))
+    (daily,) = [e for e in result.of_type(SLOEvaluation) if e.slo == "MonthlyAvailabilitySLO"]
+    assert daily.time == midnight
+    if in_maintenance:
+        assert daily.result is True
+        assert daily.values == {"MonthlyAvailability": 100.0}
+        assert result.of_type(Violation) == []
+    else:
+        assert daily.result is False
+        assert daily.values == {"MonthlyAvailability": 95.833}  # round(100 * 1380 / 1440, 3)
+        (violation,) = result.of_type(Violation)
+        assert (violation.slo, violation.time) == ("MonthlyAvailabilitySLO", midnight)
+
+    # The maintenance notice goes out at the start of the Sunday window either way.
+    notices = [r for r in result.of_type(ActionRequest) if r.guarantee == "MaintenanceNotice"]
+    assert [r.time for r in notices] == [to_ns(datetime(2026, 3, 1, 2, tzinfo=cet))]
+    assert notices[0].notification is not None
+    assert notices[0].notification.type == "Information"
+    assert notices[0].notification.values == {}
+    alerts = [r for r in result.of_type(ActionRequest) if r.guarantee == "AvailabilityGuarantee"]
+    assert len(alerts) == (0 if in_maintenance else 1)
+
+
+@pytest.mark.parametrize("path", SPECS, ids=_id)
+def test_spec_passes_every_check_of_wsla_validate(path: Path) -> None:
+    """XSD, model and semantic rules (names, parties, types, units, schedules, graph): the
+    examples are clean, without warnings or notes."""
+    from wsla.validation import validate_source
+
+    findings = validate_source(path.read_bytes(), str(path))
+    assert [(d.code, d.message) for d in findings] == []
+
+
+@pytest.mark.parametrize("path", SPECS, ids=_id)
+def test_spec_compiles_into_an_evaluation_plan(path: Path) -> None:
+    from wsla.runtime.plan import compile_plan
+    from wsla.xml.reader import load_xml
+
+    spec, _ = load_xml(path.read_bytes(), str(path))
+    assert spec is not None
+    plan = compile_plan(spec)
+    assert [s.name for s in plan.slos] == [s.name for s in spec.obligations.all_slos()]
+    assert [g.name for g in plan.guarantees] == [g.name for g in spec.obligations.all_guarantees()]
