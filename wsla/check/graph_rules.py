@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wsla.check import rule
+from wsla.check.names import undefined_metrics, undefined_parameters
 from wsla.check.scope import Context, did_you_mean
 from wsla.check.walk import expression_violations, metric_refs, obligations
 from wsla.codes import diagnostic
@@ -114,6 +115,10 @@ def cycles(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 @rule("G002", "G003")
 def unused(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
+    # A misspelt reference makes its intended target look unused: report the name only.
+    for dangling in (undefined_metrics, undefined_parameters):
+        if next(dangling(spec, ctx), None) is not None:
+            return
     deps = ctx.dependencies
     pred = deps.predecessors()
     succ = deps.successors()

@@ -56,7 +56,7 @@ def _intervals(ctx: Context) -> Iterator[tuple[str, Interval, Span | None]]:
     for scope in ctx.scopes:
         for schedule in scope.obj.schedules:
             yield (
-                f"schedule `{schedule.name}`",
+                f"the interval of schedule `{schedule.name}`",
                 schedule.interval,
                 (schedule.interval.span or schedule.span),
             )
@@ -64,7 +64,7 @@ def _intervals(ctx: Context) -> Iterator[tuple[str, Interval, Span | None]]:
         definition = entry.metric.definition
         if isinstance(definition, Status):
             yield (
-                f"TimeOut of `{entry.name}`",
+                f"the TimeOut of `{entry.name}`",
                 definition.timeout,
                 (definition.timeout.span or definition.span),
             )
@@ -72,7 +72,7 @@ def _intervals(ctx: Context) -> Iterator[tuple[str, Interval, Span | None]]:
             for fn in walk_functions(definition):
                 if isinstance(fn, RateOfChange):
                     yield (
-                        f"RateOfChange interval in `{entry.name}`",
+                        f"the RateOfChange interval in `{entry.name}`",
                         fn.interval,
                         (fn.interval.span or fn.span),
                     )
@@ -89,7 +89,7 @@ def intervals(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
                 span,
                 help="give at least one part (Days, Hours, Minutes, …) a positive value",
             )
-        elif what.startswith("RateOfChange") and interval.is_calendar:
+        elif "RateOfChange" in what and interval.is_calendar:
             yield diagnostic(
                 "S008",
                 f"{what} uses years or months, which have no fixed length",
@@ -234,8 +234,11 @@ def validity_inside_schedules(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
                 metric = ctx.resolve_metric(param.parameter.metric, None, param.scope)
                 if metric is not None:
                     used.extend(s for s in _resolve_upstream(ctx, metric) if s not in used)
-        validity = [v for v in slo.validity if isinstance(v, TimePeriod)]
-        timed = [s for s in used if isinstance(s.period, TimePeriod)]
+        # Inverted periods are S002's; judging them here would only repeat it.
+        validity = [v for v in slo.validity if isinstance(v, TimePeriod) and v.end >= v.start]
+        timed = [
+            s for s in used if isinstance(s.period, TimePeriod) and s.period.end >= s.period.start
+        ]
         # Calendar periods are open-ended; only all-fixed periods can be judged.
         if not used or len(timed) != len(used) or len(validity) != len(slo.validity):
             continue

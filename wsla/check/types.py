@@ -164,7 +164,7 @@ def operand_types(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
             if Need.SERIES in need and got not in SERIES:
                 yield diagnostic(
                     "T001",
-                    f"{fn.xsi_type} needs a TS or Q as its {field_name}, but {what} is {got}",
+                    f"{fn.xsi_type} needs a TS or Q as its {field_name}, but {what} is a {got}",
                     span,
                     help="build a series first, e.g. a TSConstructor over the metric",
                 )

@@ -462,8 +462,10 @@ CODES: tuple[Code, ...] = (
         W,
         "unused metric",
         "No SLA parameter depends on this metric, directly or through other metrics: it is "
-        "measured or computed for nothing. (Metrics created by macro expansions are not "
-        "reported: a macro may define more than one use needs.)",
+        "measured or computed for nothing. Metrics created by macro expansions are not "
+        "reported (a macro may define more than one use needs), and nothing is reported "
+        "while a metric or parameter reference is undefined (N003, N004): a misspelt "
+        "reference makes its intended target look unused.",
         '<Metric name="Leftover" …>…</Metric>',
         '<SLAParameter name="Leftover" …><Metric>Leftover</Metric></SLAParameter>',
     ),
@@ -471,7 +473,10 @@ CODES: tuple[Code, ...] = (
         "G003",
         W,
         "unused SLA parameter",
-        "No SLO, guarantee or notification reads this SLA parameter.",
+        "No SLO, guarantee or notification reads this SLA parameter, so its values are "
+        "computed and communicated for nothing. Not reported while a metric or parameter "
+        "reference is undefined (N003, N004): a misspelt reference makes its intended "
+        "target look unused.",
         '<SLAParameter name="Spare" …>…</SLAParameter>',
         '<Predicate xsi:type="Less"><SLAParameter>Spare</SLAParameter>…',
     ),
