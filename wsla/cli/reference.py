@@ -30,6 +30,33 @@ an invalid configuration, an unknown diagnostic code |
 | 3 | internal failure of wsla (a short message; the traceback with `--traceback`) |
 """
 
+USAGE_IN_CI = """\
+## Configuration
+
+`wsla validate` reads `[tool.wsla]` from the nearest `pyproject.toml` (or the same keys
+at top level of a `wsla.toml`), looking in the working directory and then upwards.
+Command-line options win: `--select` replaces `select`, `--ignore` adds to `ignore`.
+
+```toml
+[tool.wsla]
+select = ["X", "N", "T"]   # codes or prefixes; default: every code
+ignore = ["X05"]           # e.g. accept the 2002 dialect silently
+strict = true              # warnings fail the run
+format = "concise"
+```
+
+## In CI
+
+- GitHub Actions: with `--format auto` (the default) findings become annotations on the
+  pull request; for code scanning write SARIF:
+  `wsla validate --format sarif -o wsla.sarif specs/` and upload `wsla.sarif`.
+- GitLab, Jenkins, Azure: `--format junit -o wsla-junit.xml` (one test case per file).
+- pre-commit: this repository's `.pre-commit-hooks.yaml` provides the hook
+  `wsla-validate`.
+- Colour: `--color auto` colours only a terminal; `NO_COLOR` turns it off and
+  `FORCE_COLOR` on (an explicit `--color always|never` wins over both).
+"""
+
 
 def _context(command: click.Command, name: str, parent: click.Context | None) -> click.Context:
     # make_context applies the command's context_settings (e.g. "-h" for help).
@@ -61,6 +88,7 @@ def reference() -> str:
         "## Exit status",
         "",
         EXIT_CODES,
+        USAGE_IN_CI,
         "## wsla",
         "",
         "```text",
