@@ -311,3 +311,31 @@ def test_running_sum_of_integers_stays_integer() -> None:
     total = _RunningSum()
     assert [total.add(v) for v in (1, 2, True)] == [1, 3, 4]
     assert type(total.add(0)) is int
+
+
+def test_invocation_feed_targets_the_operation(tmp_path: Path) -> None:
+    index = TargetIndex(
+        [*_metrics("getQuote"), MeasuredMetric("probeOnly", "Up", StatusRequest(request_uri="p"))]
+    )
+    binding = parse_binding(
+        '[[table]]\ntime-format = "ms"\nkey = "op"\n'
+        '[[table.feed]]\ncolumn = "rt"\ninvocation = true\n'
+        '[[table.feed]]\ncolumn = "ok"\ndirective = "StatusRequest"\n'
+    )
+    data = tmp_path / "d.csv"
+    data.write_text(f"time,op,rt,ok\n{T0},getQuote,12.5,true\n{T0},probeOnly,3,false\n")
+    problems = DataProblems()
+    records = list(read_data([data], binding, index, problems))
+    assert problems.total == 0
+    assert [(r.target, r.value) for r in records] == [
+        ("getQuote#invocation", 12.5),
+        ("getQuote/Up", True),
+        ("probeOnly/Up", False),
+    ]
+    assert binding_from_options(["key=op", "rt=invocation"]).tables[0].feeds[0].invocation
+    with pytest.raises(BindingError):
+        parse_binding("[[table]]\n[[table.feed]]\ncolumn = 'v'\ninvocation = true\n")
+    with pytest.raises(BindingError):
+        parse_binding(
+            "[[table]]\nkey='k'\n[[table.feed]]\ncolumn='v'\ninvocation=true\nmetric='m'\n"
+        )

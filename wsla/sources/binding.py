@@ -10,13 +10,13 @@ A binding is a small TOML (or JSON) file with one ``[[table]]`` per kind of file
     time-format = "ms"         # iso | s | ms | us | ns
     key = "op"                 # column naming the service object of each row
 
-    [[table.feed]]             # rt_ms feeds every ResponseTime metric of that object
-    column = "rt_ms"
-    directive = "ResponseTime"
+    [[table.feed]]             # each row is one call of that operation, rt_ms its
+    column = "rt_ms"           # response time: feeds its ResponseTime, InvocationCount
+    invocation = true          # and SumResponseTime directives in one step
 
-    [[table.feed]]             # and its running count feeds InvocationCount
-    directive = "InvocationCount"
-    derive = "running-count"
+    [[table.feed]]             # ok feeds every Gauge metric of that operation
+    column = "ok"
+    directive = "Gauge"
 
 A table is either *long* (``target`` and ``value`` name the columns holding the target
 and the value of each row) or *wide* (its feeds say which column feeds which metric).
@@ -44,7 +44,7 @@ from wsla.model.directives import DIRECTIVE_TYPES
 from wsla.model.span import Span
 from wsla.sources.problems import DataProblems
 from wsla.sources.record import Origin, Record
-from wsla.sources.targets import TargetIndex
+from wsla.sources.targets import INVOCATION_SUFFIX, TargetIndex
 from wsla.sources.timestamps import TimeFormat, TimestampError, parse_time, parse_zone
 from wsla.sources.values import ValueProblem, parse_value
 
@@ -76,15 +76,18 @@ class Feed:
     """One column of a wide table feeding metrics.
 
     Exactly one of ``metric`` (a metric name in the row's service object), ``directive``
-    (every metric of that object measured by this directive type) or ``target`` (a fixed
-    ``ServiceObject/Metric`` path or URI; ``{key}`` is replaced by the row's key) names
-    what is fed.
+    (every metric of that object measured by this directive type), ``target`` (a fixed
+    ``ServiceObject/Metric`` path or URI; ``{key}`` is replaced by the row's key) or
+    ``invocation`` (the row is one invocation of its service object, ``column`` its
+    response time: one step that feeds the object's ResponseTime, InvocationCount and
+    SumResponseTime directives together) names what is fed.
     """
 
     column: str | None = None
     metric: str | None = None
     directive: str | None = None
     target: str | None = None
+    invocation: bool = False
     derive: Derive = Derive.VALUE
     negate: bool = False
 
@@ -143,7 +146,9 @@ class BindingError(Exception):
 _TABLE_KEYS = frozenset(
     {"files", "time", "time-format", "zone", "key", "objects", "object", "target", "value", "feed"}
 )
-_FEED_KEYS = frozenset({"column", "metric", "directive", "target", "derive", "negate"})
+_FEED_KEYS = frozenset(
+    {"column", "metric", "directive", "target", "invocation", "derive", "negate"}
+)
 
 
 class _Checker:
@@ -183,9 +188,16 @@ class _Checker:
         metric = self.string(data, "metric", where)
         directive = self.string(data, "directive", where)
         target = self.string(data, "target", where)
+        invocation = data.get("invocation", False)
+        if not isinstance(invocation, bool):
+            self.error(where, f"`invocation` must be true or false, not {invocation!r}")
+            invocation = False
         named = [n for n in (metric, directive, target) if n is not None]
-        if len(named) != 1:
-            self.error(where, "a feed names exactly one of `metric`, `directive`, `target`")
+        if len(named) + invocation != 1:
+            self.error(
+                where,
+                "a feed names exactly one of `metric`, `directive`, `target`, `invocation`",
+            )
         if directive is not None and directive not in DIRECTIVE_TYPES:
             self.error(
                 where,
@@ -346,10 +358,11 @@ def binding_from_options(options: Sequence[str]) -> Binding:
 
     ``NAME=VALUE`` with NAME one of the table fields (``time``, ``time-format``, ``zone``,
     ``key``, ``object``, ``target``, ``value``, ``files``) sets it; any other
-    ``COLUMN=NAME[:MODIFIER…]`` is a feed of that column, where NAME is a directive type
-    (``ResponseTime``), a metric name, or with neither ``key`` nor ``object`` a target,
-    and modifiers are ``running-count``, ``running-sum`` and ``negate``. An empty
-    COLUMN (``=InvocationCount:running-count``) is a feed of the running count alone.
+    ``COLUMN=NAME[:MODIFIER…]`` is a feed of that column, where NAME is ``invocation``, a
+    directive type (``ResponseTime``), a metric name, or with neither ``key`` nor
+    ``object`` a target, and modifiers are ``running-count``, ``running-sum`` and
+    ``negate``. An empty COLUMN (``=InvocationCount:running-count``) is a feed of the
+    running count alone.
     """
     table: dict[str, Any] = {}
     feeds: list[dict[str, Any]] = []
@@ -381,7 +394,9 @@ def binding_from_options(options: Sequence[str]) -> Binding:
     resolved: list[dict[str, Any]] = []
     for feed in feeds:
         name = feed.pop("name")
-        if not keyed:
+        if name == "invocation":
+            feed["invocation"] = True
+        elif not keyed:
             feed["target"] = name
         elif name in DIRECTIVE_TYPES:
             feed["directive"] = name
@@ -572,6 +587,11 @@ def _compile_wide(
                     missing.append(f"target {target!r}")
                 continue
             assert obj is not None
+            if feed.invocation:
+                # Like a directive feed: an operation without invoked directives is fine.
+                ok = index is None or index.invocable(obj)
+                out.append([obj + INVOCATION_SUFFIX] if ok else [])
+                continue
             if index is None:
                 if feed.metric is None:
                     missing.append(f"{feed.directive} in {obj!r} (no spec to look in)")
@@ -596,7 +616,7 @@ def _compile_wide(
         if missing:
             return None, "the binding finds no " + ", no ".join(missing)
         if not any(out):
-            named = ", ".join(f.directive or f.metric or f.target or "?" for f in feeds)
+            named = ", ".join(f.directive or f.metric or f.target or "invocation" for f in feeds)
             return None, f"the binding's feeds ({named}) find no metric in {obj!r}"
         return out, None
 

@@ -13,12 +13,24 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wsla.model import Spec
-from wsla.model.directives import MeasurementDirective
+from wsla.model.directives import (
+    InvocationCount,
+    MeasurementDirective,
+    ResponseTime,
+    SumResponseTime,
+)
 
 if TYPE_CHECKING:
     from wsla.runtime.plan import Plan
 
-__all__ = ["MeasuredMetric", "TargetIndex"]
+__all__ = ["INVOCATION_SUFFIX", "MeasuredMetric", "TargetIndex"]
+
+INVOCATION_SUFFIX = "#invocation"
+"""``<ServiceObject>#invocation``: one invocation of an operation, its value the response
+time; the engine feeds the object's ResponseTime, InvocationCount and SumResponseTime
+directives from it in one step."""
+
+_INVOKED = (ResponseTime, InvocationCount, SumResponseTime)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +72,8 @@ class TargetIndex:
             self._by_object.setdefault(measured.service_object, []).append(measured)
             self._targets.add(measured.path)
             self._targets.update(measured.directive.uris)
+            if isinstance(measured.directive, _INVOKED):
+                self._targets.add(measured.service_object + INVOCATION_SUFFIX)
 
     @classmethod
     def of(cls, spec: Spec) -> TargetIndex:
@@ -76,7 +90,8 @@ class TargetIndex:
             *outer, metric = node.metric.split("/")
             if outer:
                 metrics.append(MeasuredMetric(outer[-1], metric, node.definition))
-        return cls(metrics, aliases=plan.targets)
+        invocations = (name + INVOCATION_SUFFIX for name in plan.operations)
+        return cls(metrics, aliases=(*plan.targets, *invocations))
 
     def __contains__(self, target: object) -> bool:
         return target in self._targets
@@ -87,6 +102,10 @@ class TargetIndex:
 
     def has_object(self, name: str) -> bool:
         return name in self._by_object
+
+    def invocable(self, service_object: str) -> bool:
+        """Whether records ``<service_object>#invocation`` feed anything."""
+        return service_object + INVOCATION_SUFFIX in self._targets
 
     def by_metric(self, service_object: str, metric: str) -> list[str]:
         return [m.path for m in self._by_object.get(service_object, ()) if m.metric == metric]
