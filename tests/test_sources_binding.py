@@ -223,7 +223,7 @@ def test_long_table_with_renamed_columns_in_json(tmp_path: Path) -> None:
         ("[[table]]\nkey = 'op'\n[[table.feed]]\nmetric = 'm'\n", "needs a `column`"),
         (
             "[[table]]\n[[table.feed]]\ncolumn = 'v'\nmetric = 'm'\n",
-            "table[1].feed[1]: a feed by `metric` or `directive` needs",
+            "table[1].feed[1]: a feed by `metric`, `directive` or `invocation` needs",
         ),
         (
             "[[table]]\nkey = 'op'\nobject = 'x'\n[[table.feed]]\ncolumn = 'v'\nmetric = 'm'\n",

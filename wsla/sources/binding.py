@@ -217,11 +217,14 @@ class _Checker:
             self.error(where, f"a feed with derive = {derive.value!r} needs a `column`")
         if negate and column is None:
             self.error(where, "`negate` needs a `column`")
+        if invocation and (derive is not Derive.VALUE or negate):
+            self.error(where, "an `invocation` feed takes no `derive` or `negate`")
         return Feed(
             column=column,
             metric=metric,
             directive=directive,
             target=target,
+            invocation=invocation,
             derive=derive,
             negate=negate,
         )
@@ -280,10 +283,11 @@ class _Checker:
         elif value is not None:
             self.error(where, "`value` belongs to long tables (with `target`)")
         for i, f in enumerate(feeds):
-            if f is not None and (f.metric or f.directive) and key is None and obj is None:
+            by_object = f is not None and (f.metric or f.directive or f.invocation)
+            if by_object and key is None and obj is None:
                 self.error(
                     f"{where}.feed[{i + 1}]",
-                    "a feed by `metric` or `directive` "
+                    "a feed by `metric`, `directive` or `invocation` "
                     "needs the table's `key` column or a fixed `object`",
                 )
         return Table(
