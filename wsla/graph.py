@@ -327,7 +327,11 @@ def focus(g: nx.DiGraph[str], name: str) -> nx.DiGraph[str]:
         keep.add(node)
         keep.update(nx.ancestors(g, node))
         keep.update(nx.descendants(g, node))
-    return g.subgraph(keep).copy()
+    # A subgraph view iterates its node set in hash order; keep the graph's order instead.
+    out: nx.DiGraph[str] = nx.DiGraph(**g.graph)
+    out.add_nodes_from((n, g.nodes[n]) for n in g if n in keep)
+    out.add_edges_from((u, v, d) for u, v, d in g.edges(data=True) if u in keep and v in keep)
+    return out
 
 
 __all__ = [
