@@ -34,11 +34,13 @@ def _uri(path: str) -> str:
 
 
 def _region(span: Span) -> dict[str, int]:
-    region = {"startLine": span.line, "startColumn": span.column}
+    # SARIF requires positive positions; a span of 0 from a careless producer is clamped
+    # rather than making the whole log invalid.
+    region = {"startLine": max(span.line, 1), "startColumn": max(span.column, 1)}
     if span.end_line is not None:
-        region["endLine"] = span.end_line
+        region["endLine"] = max(span.end_line, 1)
     if span.end_column is not None:
-        region["endColumn"] = span.end_column + 1
+        region["endColumn"] = max(span.end_column, 0) + 1
     return region
 
 
