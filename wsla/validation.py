@@ -247,21 +247,19 @@ def validate_run(
     always reported).
     """
     files, found = expand_paths(paths)
-    outcome = Outcome(diagnostics=found)
+    sources: dict[str, str] = {}
     for path in files:
         name = STDIN_NAME if path == STDIN else path
         data = _read(path, stdin, limits)
         if isinstance(data, Diagnostic):
-            outcome.sources[name] = ""
-            outcome.diagnostics.append(data)
+            sources[name] = ""
+            found.append(data)
             continue
-        outcome.sources[name] = display_text(data)
-        per_file = validate_source(data, name, traceback=traceback)
-        outcome.diagnostics.extend(sorted(per_file, key=_position))
+        sources[name] = display_text(data)
+        found.extend(sorted(validate_source(data, name, traceback=traceback), key=_position))
     if config is not None:
-        kept = [d for d in outcome.diagnostics if d.code == "C090" or config.enabled(d.code)]
-        outcome.diagnostics[:] = kept
-    return outcome
+        found = [d for d in found if d.code == "C090" or config.enabled(d.code)]
+    return Outcome(diagnostics=found, sources=sources)
 
 
 def _position(d: Diagnostic) -> tuple[int, int, str]:
