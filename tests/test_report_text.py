@@ -79,3 +79,10 @@ def test_label_in_unknown_file_is_skipped_but_header_kept() -> None:
 
 def test_deterministic() -> None:
     assert render_text(DIAGNOSTICS, SOURCES) == render_text(list(DIAGNOSTICS), dict(SOURCES))
+
+
+def test_labels_of_a_spanless_diagnostic_name_their_file() -> None:
+    d = Diagnostic("N001", Severity.ERROR, "m", None, labels=(Label(Span("a", 1, 2), "here"),))
+    assert render_text([d], {"a": "abc"}) == (
+        "<input>: N001 m\n ::: a:1:2\n  |\n1 | abc\n  |  - here\n\n"
+    )

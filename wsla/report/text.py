@@ -197,7 +197,7 @@ def _render_one(d: Diagnostic, sources: _Lines, color: bool) -> str:
     pad = " " * width
     first_group = True
     for path, anns in shown.items():
-        if not first_group or (d.span is not None and path != d.span.path):
+        if not first_group or d.span is None or path != d.span.path:
             head = anns[0].span
             out.append(f"{pad}{style.gutter('::: ')}{head}")
         first_group = False
