@@ -481,8 +481,14 @@ def to_tree(spec: Spec) -> Element:
     return _Writer(record=False).spec(spec)
 
 
+_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
 def serialize(root: Element) -> bytes:
-    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+    """Pretty UTF-8 bytes with an XML declaration (double-quoted, as people write it)."""
+    return _DECLARATION + etree.tostring(
+        root, pretty_print=True, xml_declaration=False, encoding="UTF-8"
+    )
 
 
 def dumps_xml(spec: Spec) -> bytes:
