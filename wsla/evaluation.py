@@ -1,0 +1,272 @@
+"""Evaluate a spec over measurement data: the API behind ``wsla evaluate``.
+
+>>> result = wsla.evaluate("sla.xml", ["requests.csv", "probes.csv"],
+...                        binding="workload.binding.toml")          # doctest: +SKIP
+>>> for v in result.violations():                                    # doctest: +SKIP
+...     print(v.time, v.slo, v.values)
+
+The spec is loaded and checked (a spec with errors is refused, never half-run), the
+inputs are read lazily (files stream in chunks, memory stays bounded) and merged by
+event time, and every record is fed to the per-event engine
+(:class:`wsla.runtime.engine.Evaluator`). The result is the engine's
+:class:`~wsla.runtime.engine.Result`, extended with the data problems found on the way
+(codes ``M``: malformed records with their file and line).
+
+Exceptions: :class:`EvaluationError` (carrying diagnostics) when the spec, the binding
+or, under ``on_error="fail"``, the data cannot be used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from wsla.diagnostics import Diagnostic, has_errors
+from wsla.model import Spec
+from wsla.runtime.engine import Evaluator, Result
+from wsla.runtime.plan import Plan, PlanError, compile_plan
+from wsla.sources.binding import Binding, BindingError, load_binding, parse_binding
+from wsla.sources.problems import DataAbort, DataProblems, OnError
+from wsla.sources.reader import data_format, read_data
+from wsla.sources.record import Record
+from wsla.sources.targets import TargetIndex
+from wsla.sources.timestamps import TimeFormat, TimestampError, parse_time
+
+__all__ = [
+    "EvaluationError",
+    "EvaluationResult",
+    "evaluate",
+    "load_spec",
+    "parse_instant",
+]
+
+DataInput = str | Path | Iterable[Any]
+"""A data file path, an Arrow table, or an iterable of records, tuples or row mappings."""
+
+
+class EvaluationError(Exception):
+    """The evaluation could not run; ``diagnostics`` say why."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = list(diagnostics)
+        super().__init__("; ".join(str(d) for d in self.diagnostics) or "evaluation failed")
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationResult(Result):
+    """The engine's result plus what was found in the data.
+
+    ``problems`` are the kept data diagnostics (codes ``M``, each with its file and
+    line), ``problem_counts`` every problem counted by code, ``inputs`` the sources read,
+    ``spec_name`` the SLA's name and ``spec_source`` its path when read from a file.
+    """
+
+    problems: tuple[Diagnostic, ...] = ()
+    problem_counts: Mapping[str, int] = field(default_factory=dict)
+    inputs: tuple[str, ...] = ()
+    spec_name: str | None = None
+    spec_source: str | None = None
+
+
+# ------------------------------------------------------------------------------ spec
+
+
+def load_spec(path: str | Path) -> Spec:
+    """Read and check the spec at ``path`` (WSLA XML or ``.wsla``).
+
+    Raises :class:`EvaluationError` with every error found (warnings do not stop it).
+    """
+    from wsla.codes import diagnostic
+    from wsla.model.span import Span
+
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise EvaluationError(
+            [diagnostic("C001", f"cannot read {name}: {exc.strerror or exc}", Span(name, 1, 1))]
+        ) from None
+    from wsla.validation import detect_format
+
+    spec: Spec | None
+    found: list[Diagnostic]
+    if name.endswith(".xml") or detect_format(data) == "xml":
+        from wsla.xml.reader import load_xml
+
+        spec, found = load_xml(data, name)
+    else:
+        from wsla.dsl.reader import loads_dsl
+
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise EvaluationError(
+                [diagnostic("C004", "the spec is not valid UTF-8", Span(name, 1, 1))]
+            ) from None
+        spec, found = loads_dsl(text, name)
+        if spec is not None and not has_errors(found):
+            from wsla.xml.schema import validate_model
+
+            found = [*found, *validate_model(spec)]
+    if spec is not None and not has_errors(found):
+        from wsla.check import check
+
+        found = [*found, *check(spec)]
+    errors = [d.with_path(name) for d in found if d.is_error]
+    if spec is None or errors:
+        raise EvaluationError(errors or [d.with_path(name) for d in found])
+    return spec
+
+
+def _plan(spec: Spec | Plan | str | Path) -> Plan:
+    if isinstance(spec, Plan):
+        return spec
+    model = spec if isinstance(spec, Spec) else load_spec(spec)
+    try:
+        return compile_plan(model)
+    except PlanError as exc:
+        raise EvaluationError(exc.diagnostics) from None
+
+
+# ---------------------------------------------------------------------------- inputs
+
+
+def parse_instant(value: int | datetime | str | None) -> int | None:
+    """A window bound: epoch ns, an aware ``datetime``, or ISO 8601 text with an offset."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    try:
+        return parse_time(value, TimeFormat.ISO)
+    except TimestampError as exc:
+        from wsla.codes import diagnostic
+
+        raise EvaluationError([diagnostic(exc.code, f"window bound: {exc.message}")]) from None
+
+
+def _binding(binding: Binding | str | Path | Mapping[str, Any] | None) -> Binding | None:
+    if binding is None or isinstance(binding, Binding):
+        return binding
+    try:
+        if isinstance(binding, Mapping):
+            import json
+
+            return parse_binding(json.dumps(binding), source="<binding>", json_syntax=True)
+        return load_binding(binding)
+    except BindingError as exc:
+        raise EvaluationError(exc.diagnostics) from None
+
+
+def _inputs(data: DataInput | Sequence[DataInput]) -> list[DataInput]:
+    if isinstance(data, str | Path):
+        return [data]
+    if isinstance(data, Sequence) and data and all(isinstance(d, str | Path) for d in data):
+        return list(data)
+    if isinstance(data, list | tuple) and data and all(_is_table(d) for d in data):
+        return list(data)
+    return [data]
+
+
+def _is_table(data: object) -> bool:
+    return type(data).__module__.startswith("pyarrow") and hasattr(data, "schema")
+
+
+def _describe(data: DataInput) -> str:
+    if isinstance(data, str | Path):
+        return str(data)
+    return "<arrow>" if _is_table(data) else "<data>"
+
+
+# -------------------------------------------------------------------------- evaluate
+
+
+def evaluate(
+    spec: Spec | Plan | str | Path,
+    data: DataInput | Sequence[DataInput],
+    *,
+    binding: Binding | str | Path | Mapping[str, Any] | None = None,
+    start: int | datetime | str | None = None,
+    end: int | datetime | str | None = None,
+    on_error: OnError | str = OnError.REPORT,
+    trace: bool = False,
+    allowed_lateness_ns: int = 0,
+    parameter_values: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> EvaluationResult:
+    """Evaluate ``spec`` over ``data`` and return the result.
+
+    ``spec`` is a :class:`~wsla.model.Spec`, a compiled plan or a path. ``data`` is a file
+    path (``.csv``, ``.jsonl``, ``.parquet``, …), a list of them, an Arrow table, or an
+    iterable of :class:`~wsla.sources.record.Record` objects, ``(time, target, value)``
+    tuples or row mappings. ``binding`` (a :class:`~wsla.sources.binding.Binding`, a TOML
+    or JSON file, or its content as a dict) maps wide tables to the spec's metrics;
+    without one, files are in the long format ``time,target,value``. ``start``/``end``
+    fix the evaluation window (epoch ns, aware datetime or ISO 8601 text); by default it
+    runs from the first record to the last. ``on_error="fail"`` stops at the first
+    malformed record. ``trace`` keeps the evidence for ``result.explain(violation)``.
+    ``progress`` is called now and then with the number of records read so far.
+    """
+    plan = _plan(spec)
+    table_binding = _binding(binding)
+    begin, finish_at = parse_instant(start), parse_instant(end)
+    problems = DataProblems(on_error)
+    inputs = _inputs(data)
+    index = TargetIndex.of_plan(plan)
+    evaluator = Evaluator(
+        plan,
+        allowed_lateness_ns=allowed_lateness_ns,
+        start=begin,
+        end=finish_at,
+        trace=trace,
+        parameter_values=parameter_values,
+    )
+    records = read_data(inputs, table_binding, index, problems)
+    try:
+        if progress is None:
+            evaluator.feed_many(records)
+        else:
+            evaluator.feed_many(_counting(records, progress))
+    except DataAbort as stop:
+        raise EvaluationError([stop.diagnostic]) from None
+    result = evaluator.finish(finish_at)
+    return _extend(result, plan, problems, inputs, spec)
+
+
+def _counting(records: Iterator[Record], progress: Callable[[int], None]) -> Iterator[Record]:
+    count = 0
+    for record in records:
+        count += 1
+        if not count & 0xFFFF:
+            progress(count)
+        yield record
+    progress(count)
+
+
+def _extend(
+    result: Result,
+    plan: Plan,
+    problems: DataProblems,
+    inputs: list[DataInput],
+    spec: Spec | Plan | str | Path,
+) -> EvaluationResult:
+    base = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+    return EvaluationResult(
+        **base,
+        problems=tuple(problems.diagnostics()),
+        problem_counts=dict(sorted(problems.counts.items())),
+        inputs=tuple(_describe(d) for d in inputs),
+        spec_name=plan.spec.name,
+        spec_source=str(spec) if isinstance(spec, str | Path) else None,
+    )
+
+
+def input_formats(inputs: Sequence[str]) -> dict[str, str | None]:
+    """The format of each input path (``csv``, ``jsonl``, ``parquet``; None = unknown)."""
+    out: dict[str, str | None] = {}
+    for path in inputs:
+        suffix = data_format(path)
+        out[path] = None if suffix is None else suffix.lstrip(".").split(".")[0]
+    return out
