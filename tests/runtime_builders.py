@@ -139,3 +139,45 @@ def make_spec(
         ),
         obligations=Obligations(name="O", slos=tuple(slos), guarantees=tuple(guarantees)),
     )
+
+
+def last_value(spec: Spec, records: Sequence[tuple[str, int, Any]], parameter: str) -> Any:
+    """Feed ``(target, time, value)`` records and return the parameter's last value."""
+    from wsla.runtime.engine import Evaluator
+    from wsla.runtime.outcomes import ParameterValue
+
+    ev = Evaluator(spec)
+    for target, time, value in records:
+        ev.feed(target, time, value)
+    values = [
+        o.value
+        for o in ev.finish().outcomes
+        if isinstance(o, ParameterValue) and o.parameter == parameter
+    ]
+    assert values, f"{parameter} never got a value"
+    return values[-1]
+
+
+def over_queue(make: Any, values: Sequence[Any], window: int | None = None) -> Any:
+    """The value of ``make(ref("Q"))`` after feeding ``values`` into a Q over a gauge."""
+    from wsla.model import QConstructor
+
+    spec = make_spec(
+        [
+            gauge("G"),
+            metric("Q", QConstructor(input=ref("G"), window=window)),
+            metric("F", make(ref("Q"))),
+        ],
+        parameters=[param("PF", "F")],
+    )
+    return last_value(spec, [("Svc/G", at(seconds=i), v) for i, v in enumerate(values)], "PF")
+
+
+def over_scalars(make: Any, *values: Any) -> Any:
+    """The value of ``make(ref("A"), ref("B"))`` for gauges A, B fed ``values``."""
+    spec = make_spec(
+        [gauge("A"), gauge("B"), metric("F", make(ref("A"), ref("B")))],
+        parameters=[param("PF", "F")],
+    )
+    a, b = values
+    return last_value(spec, [("Svc/A", at(0), a), ("Svc/B", at(0), b)], "PF")

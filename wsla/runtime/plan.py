@@ -214,7 +214,9 @@ class _Compiler:
 
     def error(self, code: str, message: str, where: Any = None, help: str | None = None) -> None:
         span = getattr(where, "span", None) if where is not None else None
-        self.problems.append(diagnostic(code, message, span, help=help))
+        found = diagnostic(code, message, span, help=help)
+        if found not in self.problems:  # a name may be resolved more than once
+            self.problems.append(found)
 
     @staticmethod
     def _suggest(name: str, known: Iterable[str]) -> str | None:
@@ -333,6 +335,8 @@ class _Compiler:
                         f"`{prefix}` (metric `{scope.path}/{names[mname]}`)",
                         expansion,
                     )
+                    # declared anyway so that references to it do not cascade into E001
+                    self._declare(scope, names[mname], definition, metric)
                     continue
                 filled.add((id(macro), mname))
                 definition = assigned[mname]
@@ -407,6 +411,8 @@ class _Compiler:
             series=False,
             schedule=None,
         )
+        if isinstance(definition, DirectiveVariable):
+            return  # an unfilled hole, already reported
         if isinstance(definition, MeasurementDirective):
             if type(definition) not in DIRECTIVES:
                 self.error(
