@@ -59,7 +59,9 @@ def _write(text: str, output: str | None) -> None:
 
 
 @click.command("graph", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("spec", metavar="SPEC")
+@click.argument(
+    "spec", metavar="SPEC", type=click.Path(exists=True, dir_okay=False, allow_dash=True)
+)
 @click.option(
     "--format",
     "output_format",
