@@ -189,7 +189,7 @@ def render_json(
             "to_ns": end,
         },
         "records": {
-            "evaluated": result.records,
+            "read": result.records,
             "late": result.late_records,
             "outside_window": result.outside_window,
             "malformed": sum(result.problem_counts.values()),
