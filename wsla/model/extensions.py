@@ -1,11 +1,12 @@
 """Functions beyond WSLA 1.0, in wsla's own namespace (:data:`wsla.model.types.EXT_NS`).
 
 They are written in WSLA XML as ``Function xsi:type="wslax:Name"`` (``xmlns:wslax=
-"urn:wsla-toolkit:ext:1"``) and validated by ``xsd/wsla-ext.xsd``. Their children are in
-our namespace, each holding WSLA content (an operand, a schedule name), e.g.::
+"urn:wsla-toolkit:ext:1"``) and validated by ``xsd/wsla-ext.xsd``. Their own children are in
+our namespace, each holding WSLA content (an operand, a schedule name), while the input is
+a direct WSLA ``<Metric>``/``<Function>`` child as in WSLA's own functions, e.g.::
 
     <Function xsi:type="wslax:Percentile" resultType="double">
-      <wslax:Input><Metric>RTWindow</Metric></wslax:Input>
+      <Metric>RTWindow</Metric>
       <wslax:Percent><LongScalar>95</LongScalar></wslax:Percent>
     </Function>
 
