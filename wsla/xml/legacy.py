@@ -161,6 +161,7 @@ def normalize(
                 f"<Metric>…</Metric></Function>, and use that metric as the {kind}'s input",
             )
         )
+    out.sort(key=lambda d: (d.span.line, d.span.column) if d.span is not None else (0, 0))
     return out
 
 

@@ -139,9 +139,28 @@ _ENCODING_ERRORS = frozenset(
 )
 
 
-def _parser() -> etree.XMLParser:
+class _BlockExternal(etree.Resolver):
+    """Answers every request for an external resource with nothing, and remembers it.
+
+    The parser flags keep libxml2 from *using* DTDs and entities, but libxml2 still
+    fetches an external subset or parameter entity in some cases (a namespaced root with
+    a DOCTYPE SYSTEM is enough). Routing every fetch here means no file is ever read and
+    no connection is ever made, whatever libxml2 decides.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocked: list[str] = []
+
+    def resolve(self, system_url: str, public_id: str, context: Any) -> Any:
+        self.blocked.append(system_url or public_id or "")
+        return self.resolve_string("", context)
+
+
+def safe_parser() -> tuple[etree.XMLParser, _BlockExternal]:
+    """A hardened parser and the resolver that records what it refused to load."""
     # A parser per call: parsers are not thread-safe and carry state.
-    return etree.XMLParser(
+    parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -150,6 +169,9 @@ def _parser() -> etree.XMLParser:
         attribute_defaults=False,
         collect_ids=False,
     )
+    blocker = _BlockExternal()
+    parser.resolvers.add(blocker)
+    return parser, blocker
 
 
 def _line_of(data: bytes, marker: bytes, start: int = 0) -> tuple[int, int]:
@@ -171,6 +193,15 @@ def _syntax_diagnostic(exc: etree.XMLSyntaxError, path: str | None) -> Diagnosti
     lower = message.lower()
     if exc.code == etree.ErrorTypes.ERR_DOCUMENT_EMPTY:
         return diagnostic("X001", "the document is empty", span)
+    if "amplification" in lower or exc.code == etree.ErrorTypes.ERR_ENTITY_LOOP:
+        # libxml2 measures what entity references would expand to even when it does not
+        # expand them, and stops a billion-laughs document before we see its DOCTYPE.
+        return diagnostic(
+            "X010",
+            f"entity declarations are not allowed ({message})",
+            span,
+            help="remove the DOCTYPE and write the text out instead of the entity",
+        )
     if "depth" in lower:
         return diagnostic(
             "X013",
@@ -211,12 +242,23 @@ def parse_xml(data: bytes, path: str | None) -> tuple[ElementTree | None, list[D
                 Span(path, line, 1),
             )
         ]
+    parser, blocker = safe_parser()
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         return None, [_syntax_diagnostic(exc, path)]
     tree = root.getroottree()
     diagnostics = _doctype_diagnostics(tree, data, path)
+    if blocker.blocked and not diagnostics:
+        diagnostics.append(
+            diagnostic(
+                "X012",
+                f"the document refers to external resources ({', '.join(blocker.blocked)}); "
+                "they were not loaded",
+                Span(path, _line_of(data, b"<!DOCTYPE")[0], 1),
+                help="remove the DOCTYPE",
+            )
+        )
     if diagnostics:
         return None, diagnostics
     namespace = etree.QName(root).namespace

@@ -40,6 +40,7 @@ _NAMESPACE_NOISE = (
     (f"{{{XSI_NS}}}", "xsi:"),
 )
 _ELEMENT_PREFIX = re.compile(r"^Element '([^']+)'(?:, attribute '([^']+)')?: ")
+_EXPECTED_TAIL = re.compile(r"\.? ?Expected is (?:one of )?\([^)]*\)\.?$")
 _EXPECTED = re.compile(r"Expected is (?:one of )?\( ([^)]*) \)")
 
 _CONTENT = frozenset({"SCHEMAV_ELEMENT_CONTENT", "SCHEMAV_CVC_COMPLEX_TYPE_2_4"})
@@ -89,10 +90,13 @@ def compiled_schema() -> tuple[etree.XMLSchema | None, str | None]:
         return None, f"xsd/wsla.xsd does not compile: {exc}"
 
 
+_OTHER_NAMESPACE = re.compile(r"\{[^}]*\}")
+
+
 def _clean(text: str) -> str:
     for noise, short in _NAMESPACE_NOISE:
         text = text.replace(noise, short)
-    return text
+    return _OTHER_NAMESPACE.sub("", text)
 
 
 def _help(type_name: str, raw: str, element: Element | None) -> str | None:
@@ -130,7 +134,7 @@ def _message(raw: str) -> tuple[str, str | None]:
         if attribute is not None:
             where += f" attribute {_clean(attribute)!r}"
         text = f"{where}: {rest[:1].lower()}{rest[1:]}"
-    return _clean(text), name
+    return _clean(_EXPECTED_TAIL.sub("", text)), name
 
 
 def _code(type_name: str, raw: str) -> str:
@@ -149,11 +153,22 @@ def _code(type_name: str, raw: str) -> str:
     return "X034"
 
 
-def _find(tree: etree._ElementTree, xpath: str | None) -> Element | None:
+def _prefixes(tree: etree._ElementTree) -> dict[str, str]:
+    """Every prefix declared in ``tree``: libxml2's error paths use the document's own."""
+    out: dict[str, str] = {}
+    found = tree.xpath("//namespace::*")
+    if isinstance(found, list):
+        for item in found:
+            if isinstance(item, tuple) and item[0]:
+                out.setdefault(str(item[0]), str(item[1]))
+    return out
+
+
+def _find(tree: etree._ElementTree, xpath: str | None, prefixes: dict[str, str]) -> Element | None:
     if not xpath:
         return None
     try:
-        found = tree.xpath(xpath)
+        found = tree.xpath(xpath, namespaces=prefixes)
     except etree.XPathError:
         return None
     if isinstance(found, list) and found and isinstance(found[0], etree._Element):
@@ -167,6 +182,7 @@ def _errors(
     """``(code, message, help, element, line)`` per error, follow-up noise removed."""
     out: list[tuple[str, str, str | None, Element | None, int]] = []
     typed_paths: set[str] = set()
+    prefixes: dict[str, str] | None = None
     for entry in schema.error_log:
         raw = entry.message or ""
         type_name = entry.type_name
@@ -175,7 +191,9 @@ def _errors(
             typed_paths.add(path)
         elif type_name == "SCHEMAV_CVC_TYPE_2" and path in typed_paths:
             continue  # "type is abstract" after a bad xsi:type says nothing new
-        element = _find(tree, path)
+        if prefixes is None:
+            prefixes = _prefixes(tree)
+        element = _find(tree, path, prefixes)
         message, _ = _message(raw)
         code = _code(type_name, raw)
         help_text = _help(type_name, raw, element)
@@ -231,7 +249,7 @@ def validate_model(spec: Spec) -> list[Diagnostic]:
     for code, message, help_text, element, line in _errors(schema, written):
         span: Span | None = None
         if element is not None:
-            counterpart = _find(built, written.getpath(element))
+            counterpart = _find(built, written.getpath(element), {})
             while counterpart is not None and span is None:
                 node = nodes.get(counterpart)
                 span = getattr(node, "span", None) if node is not None else None
