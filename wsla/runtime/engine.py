@@ -42,6 +42,7 @@ from wsla.runtime.schedules import NEVER
 from wsla.runtime.values import Series, Value, normalize, snapshot, to_ns
 
 FAR_PAST = -(1 << 63)
+_NO_ROUTE: tuple[int, Any, tuple[Any, ...], tuple[Any, ...]] = (0, None, (), ())
 
 INVOCATION_SUFFIX = "#invocation"
 """A record whose target is ``<ServiceObject>#invocation`` is one invocation of that
@@ -270,20 +271,19 @@ class Evaluator:
         """One record: ``target`` is ``ServiceObject/Metric`` (or the full path), a
         directive URI, or ``<ServiceObject>#invocation`` (value = response time)."""
         t = time if type(time) is int else to_ns(time)
-        route = self._routes.get(target)
-        if route is not None and route[0] and self._watermark <= t <= self._fast_end:
+        kind, node, downstream, watch = self._routes.get(target, _NO_ROUTE)
+        if kind and self._watermark <= t <= self._fast_end:
             # the common case, inlined: one directive, no lateness, no trace, in window
+            # (with no lateness the watermark is the newest time seen)
             if value is True:
                 value = 1
             elif value is False:
                 value = 0
             self._records += 1
-            self._watermark = self._max_seen = t
             if self._next_tick <= t:
                 self._ticks_until(t)
-            self._last = t
+            self._last = self._watermark = t
             step = self._step = self._step + 1
-            kind, node, downstream, watch = route
             if kind == 1:
                 node.value = value
             elif not node.feed(t, value):
@@ -302,7 +302,7 @@ class Evaluator:
                 if new_params:
                     self._obligations(t, step, new_params, ())
             return
-        if route is not None:
+        if node is not None:
             self._submit(t, self._targets[target], normalize(value), origin, False, target)
             return
         if target.endswith(INVOCATION_SUFFIX):
@@ -466,9 +466,12 @@ class Evaluator:
             return
         self._from = self._start if self._start is not None else t
         for s in self.plan.schedules:
+            i = s.index
+            if not (self._sched_nodes[i] or self._slos_by_sched[i] or self._gs_by_sched[i]):
+                continue  # nothing listens: its ticks would be empty steps
             k = s.ticker.first_after(self._from)
-            self._sched_k[s.index] = k
-            self._sched_next[s.index] = s.ticker.tick(k)
+            self._sched_k[i] = k
+            self._sched_next[i] = s.ticker.tick(k)
         self._next_tick = min(self._sched_next, default=NEVER)
 
     def _ticks_until(self, t: int) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
@@ -38,11 +38,7 @@ def equal(a: Value, b: Value) -> bool:
 
 def numbers(series: Series) -> Sequence[int | float] | None:
     """The series' values when all are numbers, else ``None`` (undefined aggregate)."""
-    values = series.values
-    for v in values:
-        if not is_number(v):
-            return None
-    return values
+    return series.values if series.non_numbers == 0 else None
 
 
 def exact_sum(values: Sequence[int | float]) -> int | float:
@@ -403,36 +399,36 @@ class QualifyNode(Node):
 class IntervalSeriesNode(Node):
     """Collects the input's defined values; at each tick emits those of the closed interval."""
 
-    __slots__ = ("pending", "ticker")
+    __slots__ = ("pending_t", "pending_v", "ticker")
     changes_on_input = False
 
     def __init__(self, plan: Any, args: tuple[Any, ...]) -> None:
         super().__init__(plan, args)
         self.ticker = plan.ticker
-        self.pending: list[tuple[int, Value]] = []
+        self.pending_t: list[int] = []
+        self.pending_v: list[Value] = []
 
     def reset(self) -> None:
         super().reset()
-        self.pending = []
+        self.pending_t, self.pending_v = [], []
 
     def on_change(self, time: int) -> bool:
         v = self.args[0].value
         if v is not None:
-            self.pending.append((time, v))
+            self.pending_t.append(time)
+            self.pending_v.append(v)
         return False
 
     def on_tick(self, time: int) -> bool:
         ticker = self.ticker
         lower = ticker.raw(ticker.first_after(time - 1) - 1)
-        out = Series()
-        keep: list[tuple[int, Value]] = []
-        for t, v in self.pending:
-            if t >= time:
-                keep.append((t, v))
-            elif t >= lower:
-                out.append(t, v)
-        self.pending = keep
-        self.value = out
+        times, values = self.pending_t, self.pending_v
+        cut = len(times)
+        while cut and times[cut - 1] >= time:  # values of this very step: next interval
+            cut -= 1
+        first = bisect_left(times, lower, 0, cut)
+        self.value = Series.of(times[first:cut], values[first:cut])
+        self.pending_t, self.pending_v = times[cut:], values[cut:]
         return True
 
 

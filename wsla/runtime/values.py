@@ -73,19 +73,41 @@ class Series:
     """A TS or Q: elements with the step time at which each was appended.
 
     ``window`` keeps the newest n elements (``None`` = unbounded). Functions read
-    ``values`` and ``times`` (deques, oldest first).
+    ``values`` and ``times`` (deques, oldest first). ``non_numbers`` counts the elements
+    that are not numbers, so numeric aggregates need not scan for them.
     """
 
-    __slots__ = ("times", "values", "window")
+    __slots__ = ("non_numbers", "times", "values", "window")
 
     def __init__(self, window: int | None = None) -> None:
         self.window = window
         self.times: deque[int] = deque(maxlen=window)
         self.values: deque[Value] = deque(maxlen=window)
+        self.non_numbers = 0
+
+    @classmethod
+    def of(cls, times: list[int], values: list[Value]) -> Series:
+        """An unbounded series of these elements (oldest first)."""
+        out = cls()
+        out.times.extend(times)
+        out.values.extend(values)
+        out.non_numbers = sum(
+            1 for v in values if type(v) is not float and type(v) is not int and not is_number(v)
+        )
+        return out
 
     def append(self, time: int, value: Value) -> None:
+        values = self.values
+        if self.window is not None and len(values) == self.window:
+            if not values:
+                return
+            old = values[0]
+            if type(old) is not float and type(old) is not int and not is_number(old):
+                self.non_numbers -= 1
+        if type(value) is not float and type(value) is not int and not is_number(value):
+            self.non_numbers += 1
         self.times.append(time)
-        self.values.append(value)
+        values.append(value)
 
     def __len__(self) -> int:
         return len(self.values)
