@@ -1011,6 +1011,7 @@ def grammar() -> pp.ParserElement:
             value = value[0]
         return Arg(_one(toks, "key"), value, start, end)
 
+    word = pp.Regex(vocab.IDENT_PATTERN).set_name("function name")
     key = pp.Regex(vocab.IDENT_PATTERN + r"(?=\s*=(?!=))").set_name("argument name")
     arg = _loc(
         pp.Opt(key("key") + equals) + arg_value("value"),
@@ -1018,7 +1019,7 @@ def grammar() -> pp.ParserElement:
     ).set_name("argument")
     args = (lparen - pp.Opt(pp.DelimitedList(arg)) - rparen).set_name("arguments")
 
-    call = _loc(ident + pp.FollowedBy("(") - args, _build_call).set_name("function call")
+    call = _loc(word + pp.FollowedBy("(") - args, _build_call).set_name("function call")
     const_ref = _loc(
         kw("const").suppress() - name,
         lambda s, a, b, t: ConstantRef(name=t[0], span=span_at(s, a, b)),
@@ -1112,7 +1113,7 @@ def grammar() -> pp.ParserElement:
 
     # service object content
     directive = _loc(
-        kw("measure").suppress() - ident - args - pp.Opt(kw("as").suppress() - type_name),
+        kw("measure").suppress() - word - args - pp.Opt(kw("as").suppress() - type_name),
         _build_directive,
     ).set_name("measurement directive")
     hole = _loc(kw("hole"), lambda s, a, b, t: DirectiveVariable(span=span_at(s, a, b)))
