@@ -26,12 +26,11 @@ from collections import defaultdict
 from fractions import Fraction
 from pathlib import Path
 
+import duckdb
 import pytest
 
-duckdb = pytest.importorskip("duckdb")
-
-from wsla.evaluation import evaluate  # noqa: E402
-from wsla.runtime.outcomes import ParameterValue  # noqa: E402
+from wsla.evaluation import evaluate
+from wsla.runtime.outcomes import ParameterValue
 
 REPO = Path(__file__).parents[1]
 SHARED = Path(__file__).parents[2] / "shared"
