@@ -188,3 +188,15 @@ def test_extension_schema_validates_and_rejects() -> None:
     # the percent must be in our namespace, not WSLA's
     bad = good.replace(b"wslax:Percent>", b"Percent>")
     assert not schema.validate(etree.fromstring(bad))
+
+
+def test_interval_series_evidence_lists_the_intervals_records() -> None:
+    ev = Evaluator(interval_spec(), start=at(0), trace=True)
+    for i, (minute, value) in enumerate([(1, 50), (2, 400), (6, 10)]):
+        ev.feed("Svc/RT", at(minute), value, origin=f"rt.csv:{i + 2}")
+    result = ev.finish(to=at(10))
+    (violation,) = result.violations()
+    assert violation.time == at(5)
+    (chain,) = result.explain(violation)
+    assert chain.value == 225.0
+    assert [(r.value, r.origin) for r in chain.records()] == [(50, "rt.csv:2"), (400, "rt.csv:3")]

@@ -22,7 +22,7 @@ from typing import Any
 from wsla.model.spec import Spec
 from wsla.model.types import ExecutionModality
 from wsla.runtime.directives import DIRECTIVES, DirectiveNode, ResponseTimeNode
-from wsla.runtime.functions import FUNCTIONS
+from wsla.runtime.functions import FUNCTIONS, IntervalSeriesNode
 from wsla.runtime.nodes import Const, Node
 from wsla.runtime.outcomes import (
     ActionRequest,
@@ -156,6 +156,7 @@ class Evaluator:
         self._fast_end = NEVER if self._end is None else self._end
         self._evidence: dict[int, tuple[Evidence, ...]] = {}
         self._readings: dict[int, Evidence] = {}
+        self._pending_notes: dict[int, list[tuple[int, Evidence]]] = {}
         self._finished = False
 
     # --- construction ------------------------------------------------------------------
@@ -535,6 +536,8 @@ class Evaluator:
                 node.stamp = step
                 if trace:
                     self._note(node, t)
+            elif trace and isinstance(node, IntervalSeriesNode):
+                self._collect(node, t)
         if watch:
             new_params = [p for n in watch if n.stamp == step for p in n.params]
             if new_params:
@@ -559,6 +562,8 @@ class Evaluator:
             for inp in node.inputs:
                 if inp.stamp == step:
                     new = node.on_change(t)
+                    if trace and isinstance(node, IntervalSeriesNode):
+                        self._collect(node, t)
                     break
             if node.plan.schedule in sched_set:
                 new = node.on_tick(t) or new
@@ -685,9 +690,26 @@ class Evaluator:
 
     # --- evidence ----------------------------------------------------------------------
 
+    def _collect(self, node: Node, t: int) -> None:
+        """Keep the evidence of a value an IntervalSeries buffered for its next tick."""
+        src = node.inputs[0]
+        if src.value is not None and src.note is not None:
+            self._pending_notes.setdefault(node.index, []).append((t, src.note))
+
     def _note(self, node: Node, t: int) -> None:
         pn = node.plan
         name = pn.metric or pn.name
+        if isinstance(node, IntervalSeriesNode):
+            pending = self._pending_notes.get(node.index, [])
+            first = node.value.times[0] if len(node.value) else t
+            kept = tuple(
+                Evidence("element", name, tt, note.value, None, (note,))
+                for tt, note in pending
+                if first <= tt < t
+            )
+            self._pending_notes[node.index] = [(tt, n) for tt, n in pending if tt >= t]
+            node.note = Evidence("metric", name, t, None, None, kept)
+            return
         if isinstance(node, DirectiveNode):
             reading = self._readings.get(node.index)
             node.note = Evidence(
