@@ -152,7 +152,7 @@ class _BlockExternal(etree.Resolver):
         super().__init__()
         self.blocked: list[str] = []
 
-    def resolve(self, system_url: str, public_id: str, context: Any) -> Any:
+    def resolve(self, system_url: str | None, public_id: str | None, context: Any) -> Any:
         self.blocked.append(system_url or public_id or "")
         return self.resolve_string("", context)
 
