@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from wsla.check.scope import Context, MetricEntry, build_context
+from wsla.check.scope import Context, MetricEntry, build_context, operands
 from wsla.check.walk import expression_parameters, expression_violations
 from wsla.model import (
     ActionGuarantee,
@@ -30,13 +30,13 @@ from wsla.model import (
     Function,
     MeasurementDirective,
     MetricRef,
+    MetricType,
     Notification,
     QualifyMeasurementTimeSeries,
     ServiceLevelObjective,
     Span,
     Spec,
     TSConstructor,
-    children,
 )
 
 if TYPE_CHECKING:
@@ -88,25 +88,28 @@ class Dependencies:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: tuple[Edge, ...] = ()
 
+    dangling: int = 0
+    """How many metric and parameter references did not resolve (and have no edge)."""
+    succ: dict[str, list[str]] = field(default_factory=dict)
+    pred: dict[str, list[str]] = field(default_factory=dict)
+
     def successors(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {n: [] for n in self.nodes}
-        for e in self.edges:
-            out[e.source].append(e.target)
-        return out
+        """Node id → the ids it feeds (computed once; do not mutate)."""
+        return self.succ
 
     def predecessors(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {n: [] for n in self.nodes}
-        for e in self.edges:
-            out[e.target].append(e.source)
-        return out
+        """Node id → the ids it reads (computed once; do not mutate)."""
+        return self.pred
 
 
 def metric_id(entry: MetricEntry) -> str:
     return f"metric:{entry.key}"
 
 
-def _describe(type_: object, unit: str | None) -> str:
-    return " ".join(str(x) for x in (type_, unit) if x is not None)
+def _describe(type_: MetricType | None, unit: str | None) -> str:
+    if type_ is None:
+        return unit or ""
+    return type_.value if unit is None else f"{type_.value} {unit}"
 
 
 def dependencies(spec: Spec, context: Context | None = None) -> Dependencies:
@@ -114,6 +117,7 @@ def dependencies(spec: Spec, context: Context | None = None) -> Dependencies:
     ctx = context if context is not None else build_context(spec)
     nodes: dict[str, Node] = {}
     edges: list[Edge] = []
+    dangling = [0]  # a cell: nested helpers count into it
 
     def add(node: Node) -> None:
         nodes.setdefault(node.id, node)
@@ -132,7 +136,7 @@ def dependencies(spec: Spec, context: Context | None = None) -> Dependencies:
             add(Node(source, "directive", entry.name, where, definition.span, definition.xsi_type))
             edges.append(Edge(source, target, "measures"))
         elif isinstance(definition, Function):
-            _function_edges(
+            dangling[0] += _function_edges(
                 ctx, entry=entry, root=definition, target=target, where=where, add=add, edges=edges
             )
         elif isinstance(definition, DirectiveVariable):
@@ -156,6 +160,8 @@ def dependencies(spec: Spec, context: Context | None = None) -> Dependencies:
         found = ctx.resolve_metric(param.metric, None, p.scope)
         if found is not None:
             edges.append(Edge(metric_id(found), pid, "exposes"))
+        else:
+            dangling[0] += 1
 
     for slo in spec.obligations.all_slos():
         if slo.name:
@@ -184,6 +190,8 @@ def dependencies(spec: Spec, context: Context | None = None) -> Dependencies:
         for ref in expression_parameters(ob.expression, ob.span):
             if ref.name in ctx.parameters:
                 edges.append(Edge(f"parameter:{ref.name}", oid, "reads"))
+            else:
+                dangling[0] += 1
         for ref in expression_violations(ob.expression, ob.span):
             if ref.name in ctx.slos:
                 edges.append(Edge(f"slo:{ref.name}", oid, "violation"))
@@ -210,9 +218,16 @@ def dependencies(spec: Spec, context: Context | None = None) -> Dependencies:
                 for pname in qa.action.parameters:
                     if pname in ctx.parameters:
                         edges.append(Edge(f"parameter:{pname}", aid, "carries"))
+                    else:
+                        dangling[0] += 1
 
     unique = tuple(dict.fromkeys(e for e in edges if e.source in nodes and e.target in nodes))
-    return Dependencies(nodes=nodes, edges=unique)
+    succ: dict[str, list[str]] = {n: [] for n in nodes}
+    pred: dict[str, list[str]] = {n: [] for n in nodes}
+    for e in unique:
+        succ[e.source].append(e.target)
+        pred[e.target].append(e.source)
+    return Dependencies(nodes=nodes, edges=unique, dangling=dangling[0], succ=succ, pred=pred)
 
 
 def _function_edges(
@@ -224,11 +239,13 @@ def _function_edges(
     where: str,
     add: Callable[[Node], None],
     edges: list[Edge],
-) -> None:
+) -> int:
+    """Add the nodes and edges of one metric's functions; return unresolved names."""
+    missing = 0
     counter = 0
 
     def visit(fn: Function, parent: str) -> None:
-        nonlocal counter
+        nonlocal counter, missing
         fid = f"function:{entry.key}#{counter}"
         counter += 1
         detail = fn.xsi_type + (f" @{fn.schedule}" if isinstance(fn, TSConstructor) else "")
@@ -237,7 +254,7 @@ def _function_edges(
         names: list[str] = []
         if isinstance(fn, QualifyMeasurementTimeSeries):
             names.extend((fn.base_metric, fn.validation_metric))
-        for child in children(fn):
+        for child in operands(fn):
             if isinstance(child, MetricRef):
                 names.append(child.name)
             elif isinstance(child, Function):
@@ -246,8 +263,11 @@ def _function_edges(
             found = ctx.resolve_metric(name, entry, entry.scope)
             if found is not None:
                 edges.append(Edge(metric_id(found), fid, "input"))
+            else:
+                missing += 1
 
     visit(root, target)
+    return missing
 
 
 # --- networkx -----------------------------------------------------------------------

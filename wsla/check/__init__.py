@@ -61,7 +61,12 @@ def rules() -> tuple[Rule, ...]:
     found: list[Rule] = []
     for name in RULE_MODULES:
         module = importlib.import_module(name)
-        found.extend(v for v in vars(module).values() if isinstance(v, Rule))
+        # Only rules defined in the module: a rule imported from another is not a second rule.
+        found.extend(
+            v
+            for v in vars(module).values()
+            if isinstance(v, Rule) and v.function.__module__ == name
+        )
     return tuple(found)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wsla.check import rule
-from wsla.check.names import undefined_metrics, undefined_parameters
 from wsla.check.scope import Context, did_you_mean
 from wsla.check.walk import expression_violations, metric_refs, obligations
 from wsla.codes import diagnostic
@@ -115,11 +114,10 @@ def cycles(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 @rule("G002", "G003")
 def unused(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
-    # A misspelt reference makes its intended target look unused: report the name only.
-    for dangling in (undefined_metrics, undefined_parameters):
-        if next(dangling(spec, ctx), None) is not None:
-            return
     deps = ctx.dependencies
+    # A misspelt reference makes its intended target look unused: report the name only.
+    if deps.dangling:
+        return
     pred = deps.predecessors()
     succ = deps.successors()
     feeding: set[str] = set()
@@ -168,7 +166,7 @@ def violation_targets(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
 def metrics_without_inputs(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.metrics:
         definition = entry.metric.definition
-        if isinstance(definition, Function) and next(metric_refs(definition), None) is None:
+        if isinstance(definition, Function) and next(metric_refs(entry.functions), None) is None:
             yield diagnostic(
                 "G005",
                 f"metric `{entry.name}` reads no metric: it never gets a value",

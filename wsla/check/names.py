@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from wsla.check import rule
-from wsla.check.scope import Context, did_you_mean
+from wsla.check.scope import Context, MetricEntry, did_you_mean
 from wsla.check.walk import (
     constant_refs,
     expression_parameters,
@@ -141,7 +141,7 @@ def undefined_metrics(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
         definition = entry.metric.definition
         if not isinstance(definition, Function):
             continue
-        for ref, _fn in metric_refs(definition):
+        for ref, _fn in metric_refs(entry.functions):
             if ctx.resolve_metric(ref.name, entry, entry.scope) is None:
                 yield diagnostic(
                     "N003",
@@ -197,7 +197,7 @@ def undefined_schedules(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.metrics:
         definition = entry.metric.definition
         if isinstance(definition, Function):
-            for ref in schedule_refs(definition):
+            for ref in schedule_refs(entry.functions):
                 yield from _undefined_schedule(ctx, ref.name, ref.span, entry.scope, "schedule")
         elif isinstance(definition, MeasurementDirective) and definition.reading_schedule:
             yield from _undefined_schedule(
@@ -218,7 +218,7 @@ def undefined_schedules(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
 def undefined_constants(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.metrics:
         if isinstance(entry.metric.definition, Function):
-            for ref in constant_refs(entry.metric.definition):
+            for ref in constant_refs(entry.functions):
                 if ctx.resolve_constant(ref.name, entry.scope) is None:
                     yield diagnostic(
                         "N006",
@@ -329,6 +329,9 @@ def duplicate_names(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     for party in spec.parties.all():
         yield from _duplicates("action", party.actions, f" by party `{party.name}`")
     yield from _duplicates("service definition", spec.service_definitions)
+    metrics_of: list[list[MetricEntry]] = [[] for _ in ctx.scopes]
+    for entry in ctx.metrics:
+        metrics_of[entry.scope].append(entry)
     for scope in ctx.scopes:
         obj = scope.obj
         where = f" in `{scope.label}`"
@@ -348,8 +351,7 @@ def duplicate_names(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
             "metric",
             (
                 _Alias(e.name, e.expansion.span if e.expansion else e.span)
-                for e in ctx.metrics
-                if e.scope == scope.index
+                for e in metrics_of[scope.index]
             ),
             where,
         )

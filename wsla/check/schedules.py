@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from wsla.check import rule
-from wsla.check.scope import Context, MetricEntry, walk_functions
+from wsla.check.scope import Context, MetricEntry
 from wsla.check.walk import expression_parameters, metric_refs
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic, Label
@@ -69,7 +69,7 @@ def _intervals(ctx: Context) -> Iterator[tuple[str, Interval, Span | None]]:
                 (definition.timeout.span or definition.span),
             )
         elif isinstance(definition, Function):
-            for fn in walk_functions(definition):
+            for fn in entry.functions:
                 if isinstance(fn, RateOfChange):
                     yield (
                         f"the RateOfChange interval in `{entry.name}`",
@@ -186,31 +186,33 @@ def periods(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
-def _upstream_schedules(ctx: Context, entry: MetricEntry, seen: set[str]) -> Iterator[str]:
-    """Names of the schedules that drive a metric (TSConstructors, reading schedules)."""
-    if entry.key in seen:
-        return
-    seen.add(entry.key)
+def _upstream_schedules(
+    ctx: Context, entry: MetricEntry, memo: dict[str, dict[int, Schedule]], active: set[str]
+) -> dict[int, Schedule]:
+    """The schedules that drive a metric (TSConstructors and reading schedules upstream),
+    each resolved where it is named; memoised per metric, cycles cut."""
+    done = memo.get(entry.key)
+    if done is not None:
+        return done
+    if entry.key in active:
+        return {}
+    active.add(entry.key)
+    out: dict[int, Schedule] = {}
+    names: list[str] = []
     definition = entry.metric.definition
     if isinstance(definition, MeasurementDirective) and definition.reading_schedule:
-        yield definition.reading_schedule
-    if isinstance(definition, Function):
-        for fn in walk_functions(definition):
-            if isinstance(fn, TSConstructor):
-                yield fn.schedule
-        for ref, _fn in metric_refs(definition):
-            found = ctx.resolve_metric(ref.name, entry, entry.scope)
-            if found is not None:
-                yield from _upstream_schedules(ctx, found, seen)
-
-
-def _resolve_upstream(ctx: Context, entry: MetricEntry) -> list[Schedule]:
-    out: list[Schedule] = []
-    seen: set[str] = set()
-    for name in _upstream_schedules(ctx, entry, seen):
+        names.append(definition.reading_schedule)
+    names.extend(fn.schedule for fn in entry.functions if isinstance(fn, TSConstructor))
+    for name in names:
         found = ctx.resolve_schedule(name, entry.scope)
-        if found is not None and found not in out:
-            out.append(found)
+        if found is not None:
+            out[id(found)] = found
+    for ref, _fn in metric_refs(entry.functions):
+        upstream = ctx.resolve_metric(ref.name, entry, entry.scope)
+        if upstream is not None:
+            out.update(_upstream_schedules(ctx, upstream, memo, active))
+    active.discard(entry.key)
+    memo[entry.key] = out
     return out
 
 
@@ -220,6 +222,7 @@ def _overlaps(a: TimePeriod, b: TimePeriod) -> bool:
 
 @rule("S007")
 def validity_inside_schedules(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
+    memo: dict[str, dict[int, Schedule]] = {}
     for slo in spec.obligations.all_slos():
         used: list[Schedule] = []
         if isinstance(slo.evaluation, OnSchedule):
@@ -233,7 +236,9 @@ def validity_inside_schedules(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
                     continue
                 metric = ctx.resolve_metric(param.parameter.metric, None, param.scope)
                 if metric is not None:
-                    used.extend(s for s in _resolve_upstream(ctx, metric) if s not in used)
+                    for schedule in _upstream_schedules(ctx, metric, memo, set()).values():
+                        if all(schedule is not u for u in used):
+                            used.append(schedule)
         # Inverted periods are S002's; judging them here would only repeat it.
         validity = [v for v in slo.validity if isinstance(v, TimePeriod) and v.end >= v.start]
         timed = [

@@ -17,17 +17,22 @@ import dataclasses
 import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from wsla.model import (
     ActionGuarantee,
     Constant,
+    ConstantRef,
     DirectiveVariable,
+    FloatScalar,
     Function,
+    LongScalar,
     Metric,
     MetricMacroDefinition,
     MetricMacroExpansion,
+    MetricRef,
+    Operand,
     Party,
     Schedule,
     ServiceLevelObjective,
@@ -35,7 +40,7 @@ from wsla.model import (
     SLAParameter,
     Span,
     Spec,
-    children,
+    StringScalar,
 )
 
 if TYPE_CHECKING:
@@ -51,10 +56,8 @@ class ObjectScope:
     parent: int | None
     path: tuple[str, ...]
     """Names of the service objects from the service definition down to this one."""
-
-    @property
-    def label(self) -> str:
-        return "/".join(self.path)
+    label: str = ""
+    """``path`` joined with ``/``."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -70,6 +73,8 @@ class MetricEntry:
     template: MetricMacroDefinition | None = None
     filled: bool = True
     """False for a copy whose ``MeasurementDirectiveVariable`` no assignment fills."""
+    functions: tuple[Function, ...] = ()
+    """The metric's function and every nested one, pre-order (empty when not computed)."""
 
     @property
     def span(self) -> Span | None:
@@ -194,12 +199,36 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean `{close[0]}`?" if close else None
 
 
-def walk_functions(fn: Function) -> Iterator[Function]:
+_NOT_OPERANDS = frozenset({"result_type", "span"})
+_OPERAND_TYPES = (MetricRef, Function, LongScalar, FloatScalar, StringScalar, ConstantRef)
+
+
+@cache
+def _operand_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in _NOT_OPERANDS)
+
+
+def operands(fn: Function) -> list[Operand]:
+    """The inputs and operands of ``fn`` in document order (as ``model.children``, faster:
+    the candidate fields are looked up once per class)."""
+    out: list[Operand] = []
+    cls: type = type(fn)
+    for name in _operand_fields(cls):
+        value = getattr(fn, name)
+        if isinstance(value, _OPERAND_TYPES):
+            out.append(value)
+    return out
+
+
+def walk_functions(fn: Function) -> tuple[Function, ...]:
     """``fn`` and every function nested in it, pre-order."""
-    yield fn
-    for child in children(fn):
-        if isinstance(child, Function):
-            yield from walk_functions(child)
+    out: list[Function] = []
+    stack = [fn]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(reversed([c for c in operands(current) if isinstance(c, Function)]))
+    return tuple(out)
 
 
 def build_context(spec: Spec) -> Context:
@@ -213,7 +242,9 @@ def build_context(spec: Spec) -> Context:
     for obj, parents in spec.service_objects():
         parent = index_of[id(parents[-1])] if parents else None
         path = (*(p.name or "?" for p in parents), obj.name or "?")
-        scope = ObjectScope(index=len(ctx.scopes), obj=obj, parent=parent, path=path)
+        scope = ObjectScope(
+            index=len(ctx.scopes), obj=obj, parent=parent, path=path, label="/".join(path)
+        )
         index_of[id(obj)] = scope.index
         ctx.scopes.append(scope)
         ctx.metrics_by_scope.append({})
@@ -271,6 +302,9 @@ def build_context(spec: Spec) -> Context:
 
 
 def _add_metric(ctx: Context, scope: ObjectScope, entry: MetricEntry) -> None:
+    definition = entry.metric.definition
+    if isinstance(definition, Function):
+        entry = dataclasses.replace(entry, functions=walk_functions(definition))
     ctx.metrics.append(entry)
     if entry.metric.name:
         ctx.metrics_by_scope[scope.index].setdefault(entry.name, entry)

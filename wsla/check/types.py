@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from enum import Flag, auto
 
 from wsla.check import rule
-from wsla.check.scope import Context, MetricEntry, walk_functions
+from wsla.check.scope import Context, MetricEntry
 from wsla.check.walk import expression_parameters, obligations
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic
@@ -137,7 +137,7 @@ def signature(fn: Function) -> tuple[tuple[str, Need], ...]:
 def _functions(ctx: Context) -> Iterator[tuple[MetricEntry, Function]]:
     for entry in ctx.metrics:
         if isinstance(entry.metric.definition, Function):
-            for fn in walk_functions(entry.metric.definition):
+            for fn in entry.functions:
                 yield entry, fn
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from wsla.check import rule
-from wsla.check.scope import Context, MetricEntry, walk_functions
+from wsla.check.scope import Context, MetricEntry
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic
 from wsla.model import (
@@ -177,7 +177,7 @@ def combined_units(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.metrics:
         if not isinstance(entry.metric.definition, Function):
             continue
-        for fn in walk_functions(entry.metric.definition):
+        for fn in entry.functions:
             if not isinstance(fn, Plus | Minus):
                 continue
             left = operand_unit(ctx, entry, fn.left, frozenset({entry.key}))

@@ -6,18 +6,20 @@ the construct holding it is the most precise place we have.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from wsla.check.scope import walk_functions
+from wsla.check.scope import operands
 from wsla.model import (
     ActionGuarantee,
+    BinaryLogic,
     Comparison,
     ConstantRef,
     Expression,
     Function,
     MetricRef,
     NewValuePredicate,
+    Not,
     Notification,
     QualifyMeasurementTimeSeries,
     ServiceLevelObjective,
@@ -25,8 +27,6 @@ from wsla.model import (
     Spec,
     TSConstructor,
     ViolationPredicate,
-    children,
-    walk_expression,
 )
 
 
@@ -39,33 +39,48 @@ class Ref:
     role: str
 
 
-def metric_refs(fn: Function) -> Iterator[tuple[Ref, Function]]:
-    """Metric names read by ``fn`` and its nested functions, with the reading function."""
-    for f in walk_functions(fn):
+def metric_refs(functions: Iterable[Function]) -> Iterator[tuple[Ref, Function]]:
+    """Metric names read by ``functions`` (a metric's walked tree), with the reader."""
+    for f in functions:
         if isinstance(f, QualifyMeasurementTimeSeries):
             yield Ref(f.base_metric, f.span, "BaseMetric"), f
             yield Ref(f.validation_metric, f.span, "ValidationMetric"), f
-        for child in children(f):
+        for child in operands(f):
             if isinstance(child, MetricRef):
                 yield Ref(child.name, child.span or f.span, "Metric"), f
 
 
-def constant_refs(fn: Function) -> Iterator[Ref]:
-    for f in walk_functions(fn):
-        for child in children(f):
+def constant_refs(functions: Iterable[Function]) -> Iterator[Ref]:
+    for f in functions:
+        for child in operands(f):
             if isinstance(child, ConstantRef):
                 yield Ref(child.name, child.span or f.span, "Constant")
 
 
-def schedule_refs(fn: Function) -> Iterator[Ref]:
-    for f in walk_functions(fn):
+def schedule_refs(functions: Iterable[Function]) -> Iterator[Ref]:
+    for f in functions:
         if isinstance(f, TSConstructor):
             yield Ref(f.schedule, f.span, "Schedule")
 
 
+def _nodes(expr: Expression) -> list[Expression]:
+    """Every node of ``expr`` in pre-order, without recursion (deep And-chains are fine)."""
+    out: list[Expression] = []
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if isinstance(node, BinaryLogic):
+            stack.append(node.right)
+            stack.append(node.left)
+        elif isinstance(node, Not):
+            stack.append(node.operand)
+    return out
+
+
 def expression_parameters(expr: Expression, fallback: Span | None) -> Iterator[Ref]:
     """SLA parameter names an expression reads (comparisons and NewValue)."""
-    for node in walk_expression(expr):
+    for node in _nodes(expr):
         if isinstance(node, Comparison):
             yield Ref(node.parameter, node.span or fallback, node.xsi_type)
         elif isinstance(node, NewValuePredicate):
@@ -74,7 +89,7 @@ def expression_parameters(expr: Expression, fallback: Span | None) -> Iterator[R
 
 
 def expression_violations(expr: Expression, fallback: Span | None) -> Iterator[Ref]:
-    for node in walk_expression(expr):
+    for node in _nodes(expr):
         if isinstance(node, ViolationPredicate):
             yield Ref(node.slo, node.span or fallback, "Violation")
 
