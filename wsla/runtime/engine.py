@@ -42,7 +42,10 @@ from wsla.runtime.schedules import NEVER
 from wsla.runtime.values import Series, Value, normalize, snapshot, to_ns
 
 FAR_PAST = -(1 << 63)
-_NO_ROUTE: tuple[int, Any, tuple[Any, ...], tuple[Any, ...]] = (0, None, (), ())
+Route = tuple[int, Any, tuple[Any, ...], tuple[Any, ...], tuple[Any, ...], bool]
+"""(fast-path kind, first fed node, downstream nodes, nodes with parameters, fed nodes,
+whether the record is an invocation)."""
+_NO_ROUTE: Route = (0, None, (), (), (), False)
 
 INVOCATION_SUFFIX = "#invocation"
 """A record whose target is ``<ServiceObject>#invocation`` is one invocation of that
@@ -143,7 +146,7 @@ class Evaluator:
         self._last: int | None = None
         self._watermark = FAR_PAST if self._start is None else self._start
         self._max_seen = FAR_PAST
-        self._buffer: list[tuple[int, int, tuple[DirectiveNode, ...], Value, Any, bool, str]] = []
+        self._buffer: list[tuple[int, int, Route, Value, Any, str]] = []
         self._seq = 0
         self._records = 0
         self._late = 0
@@ -214,6 +217,25 @@ class Evaluator:
         self._targets = {k: tuple(self._nodes[i] for i in v) for k, v in plan.targets.items()}
         self._operations = {k: tuple(self._nodes[i] for i in v) for k, v in plan.operations.items()}
 
+    def _route(self, nodes: tuple[Node, ...], *, invocation: bool) -> Route:
+        merged: dict[int, Node] = {}
+        for node in nodes:
+            for n in self._record_closure[node.index]:
+                merged[n.index] = n
+        downstream = tuple(merged[i] for i in sorted(merged, key=self._pos.__getitem__))
+        watch = tuple(n for n in (*nodes, *downstream) if n.params)
+        kind = 0  # slow path: lateness buffering or tracing
+        if self._lateness == 0 and not self._trace:
+            if len(nodes) > 1:
+                kind = 4
+            elif invocation:
+                kind = 3
+            else:
+                node = nodes[0]
+                plain = type(node) in (DirectiveNode, ResponseTimeNode)
+                kind = 1 if plain and node.plan.schedule is None else 2
+        return (kind, nodes[0], downstream, watch, nodes, invocation)
+
     def _build_obligations(self) -> None:
         plan = self.plan
         self._param_nodes = [self._nodes[p.node] for p in plan.parameters]
@@ -224,27 +246,12 @@ class Evaluator:
         for n, ps in by_node.items():
             self._params_of[n] = tuple(ps)
             self._nodes[n].params = tuple(ps)
-        # per source node: the nodes a record can reach (itself first) that carry parameters
-        self._watch: list[tuple[Node, ...]] = []
-        for pn in plan.nodes:
-            cands = (self._nodes[pn.index], *self._record_closure[pn.index])
-            self._watch.append(tuple(n for n in cands if n.params))
-        # per target: the fast route (one plain directive, no lateness, no trace)
-        self._routes: dict[str, tuple[int, Any, tuple[Node, ...], tuple[Node, ...]]] = {}
+        # per target: its route (fed nodes, what a record can reach, which carry parameters)
+        self._routes: dict[str, Route] = {}
         for target, nodes in self._targets.items():
-            node = nodes[0]
-            kind = 0
-            if len(nodes) == 1 and self._lateness == 0 and not self._trace:
-                plain = (
-                    type(node) in (DirectiveNode, ResponseTimeNode) and node.plan.schedule is None
-                )
-                kind = 1 if plain else 2
-            self._routes[target] = (
-                kind,
-                node,
-                self._record_closure[node.index],
-                self._watch[node.index],
-            )
+            self._routes[target] = self._route(nodes, invocation=False)
+        for operation, nodes in self._operations.items():
+            self._routes[operation + INVOCATION_SUFFIX] = self._route(nodes, invocation=True)
         self._state = ObligationState(self._param_nodes, len(plan.slos))
         self._slos_by_param: list[list[int]] = [[] for _ in plan.parameters]
         self._slos_by_sched: list[list[int]] = [[] for _ in plan.schedules]
@@ -272,9 +279,10 @@ class Evaluator:
         """One record: ``target`` is ``ServiceObject/Metric`` (or the full path), a
         directive URI, or ``<ServiceObject>#invocation`` (value = response time)."""
         t = time if type(time) is int else to_ns(time)
-        kind, node, downstream, watch = self._routes.get(target, _NO_ROUTE)
+        route = self._routes.get(target, _NO_ROUTE)
+        kind, node, downstream, watch, nodes, invocation = route
         if kind and self._watermark <= t <= self._fast_end:
-            # the common case, inlined: one directive, no lateness, no trace, in window
+            # the common case, inlined: no lateness, no trace, inside the window
             # (with no lateness the watermark is the newest time seen)
             if value is True:
                 value = 1
@@ -287,9 +295,23 @@ class Evaluator:
             step = self._step = self._step + 1
             if kind == 1:
                 node.value = value
-            elif not node.feed(t, value):
-                return
-            node.stamp = step
+                node.stamp = step
+            elif kind == 2:
+                if not node.feed(t, value):
+                    return
+                node.stamp = step
+            elif kind == 3:
+                if not node.invoke(t, value):
+                    return
+                node.stamp = step
+            else:
+                changed = False
+                for n in nodes:
+                    if n.invoke(t, value) if invocation else n.feed(t, value):
+                        n.stamp = step
+                        changed = True
+                if not changed:
+                    return
             for n in downstream:
                 for i in n.inputs:
                     if i.stamp == step:
@@ -304,13 +326,8 @@ class Evaluator:
                     self._obligations(t, step, new_params, ())
             return
         if node is not None:
-            self._submit(t, self._targets[target], normalize(value), origin, False, target)
+            self._submit(t, route, normalize(value), origin, target)
             return
-        if target.endswith(INVOCATION_SUFFIX):
-            ops = self._operations.get(target[: -len(INVOCATION_SUFFIX)])
-            if ops is not None:
-                self._submit(t, ops, normalize(value), origin, True, target)
-                return
         self._unknown_target(target, t)
 
     def feed_invocation(
@@ -318,12 +335,7 @@ class Evaluator:
     ) -> None:
         """One invocation of ``operation`` (service object name or path): feeds its
         ResponseTime, InvocationCount and SumResponseTime directives in one step."""
-        t = time if type(time) is int else to_ns(time)
-        ops = self._operations.get(operation)
-        if ops is None:
-            self._unknown_target(operation + INVOCATION_SUFFIX, t)
-            return
-        self._submit(t, ops, normalize(response_time), origin, True, operation + INVOCATION_SUFFIX)
+        self.feed(operation + INVOCATION_SUFFIX, time, response_time, origin)
 
     def feed_many(self, records: Iterable[Any]) -> None:
         """Feed ``wsla.sources.record.Record``-like objects (``time, target, value, origin``)."""
@@ -337,15 +349,7 @@ class Evaluator:
         if count == 0:
             self._emit(DataGap(t, "unknown_target", target, "no measured metric reads this target"))
 
-    def _submit(  # noqa: PLR0917 - hot path: positional on purpose
-        self,
-        t: int,
-        nodes: tuple[Any, ...],
-        value: Value,
-        origin: Any,
-        invocation: bool,
-        target: str,
-    ) -> None:
+    def _submit(self, t: int, route: Route, value: Value, origin: Any, target: str) -> None:
         if self._finished:
             raise RuntimeError("evaluator already finished")
         self._records += 1
@@ -366,18 +370,13 @@ class Evaluator:
                 )
             )
             return
-        if (self._end is not None and t > self._end) or (
-            self._start is not None and t < self._start
-        ):
-            self._outside += 1
-            return
         self._max_seen = max(self._max_seen, t)
         if self._lateness == 0:
             self._watermark = t
-            self._record_step(t, nodes, value, origin, invocation, target)
+            self._record_step(t, route, value, origin, target)
             return
         self._seq += 1
-        heapq.heappush(self._buffer, (t, self._seq, nodes, value, origin, invocation, target))
+        heapq.heappush(self._buffer, (t, self._seq, route, value, origin, target))
         mark = t - self._lateness
         self._watermark = max(self._watermark, mark)
         self._release(self._watermark)
@@ -385,8 +384,8 @@ class Evaluator:
     def _release(self, upto: int) -> None:
         buffer = self._buffer
         while buffer and buffer[0][0] <= upto:
-            t, _, nodes, value, origin, invocation, target = heapq.heappop(buffer)
-            self._record_step(t, nodes, value, origin, invocation, target)
+            t, _, route, value, origin, target = heapq.heappop(buffer)
+            self._record_step(t, route, value, origin, target)
 
     def advance(self, to: int | datetime) -> None:
         """Declare that event time reached ``to``: apply buffered records up to it and
@@ -493,39 +492,26 @@ class Evaluator:
             if ticking:
                 self._tick_step(now, ticking)
 
-    def _record_step(  # noqa: PLR0917 - hot path: positional on purpose
-        self, t: int, fed: tuple[Any, ...], value: Value, origin: Any, invocation: bool, target: str
-    ) -> None:
+    def _record_step(self, t: int, route: Route, value: Value, origin: Any, target: str) -> None:
         if self._next_tick <= t:
             self._ticks_until(t)
         self._last = t
         self._step = step = self._step + 1
-        changed: list[Node] = []
-        for node in fed:
-            if self._trace:
+        _, _, downstream, watch, nodes, invocation = route
+        trace = self._trace
+        changed = False
+        for node in nodes:
+            if trace:
                 self._readings[node.index] = Evidence(
                     "record", target, t, value, None if origin is None else str(origin)
                 )
             if node.invoke(t, value) if invocation else node.feed(t, value):
                 node.stamp = step
-                changed.append(node)
-                if self._trace:
+                changed = True
+                if trace:
                     self._note(node, t)
         if not changed:
             return
-        if len(changed) == 1:
-            src = changed[0]
-            downstream = self._record_closure[src.index]
-            watch = self._watch[src.index]
-        else:
-            merged: dict[int, Node] = {}
-            for src in changed:
-                for n in self._record_closure[src.index]:
-                    merged[n.index] = n
-            pos = self._pos
-            downstream = tuple(merged[i] for i in sorted(merged, key=pos.__getitem__))
-            watch = tuple(n for n in (*changed, *downstream) if n.params)
-        trace = self._trace
         for node in downstream:
             for i in node.inputs:
                 if i.stamp == step:
