@@ -29,10 +29,9 @@ from wsla.diagnostics import Diagnostic, has_errors
 from wsla.model import Spec
 from wsla.runtime.engine import Evaluator, Result
 from wsla.runtime.plan import Plan, PlanError, compile_plan
-from wsla.sources.binding import Binding, BindingError, load_binding, parse_binding
+from wsla.sources.binding import Binding, BindingError, RawRecord, load_binding, parse_binding
 from wsla.sources.problems import DataAbort, DataProblems, OnError
-from wsla.sources.reader import data_format, read_data
-from wsla.sources.record import Record
+from wsla.sources.reader import data_format, read_raw
 from wsla.sources.targets import TargetIndex
 from wsla.sources.timestamps import TimeFormat, TimestampError, parse_time
 
@@ -223,19 +222,20 @@ def evaluate(
         trace=trace,
         parameter_values=parameter_values,
     )
-    records = read_data(inputs, table_binding, index, problems)
+    records = read_raw(inputs, table_binding, index, problems)
+    if progress is not None:
+        records = _counting(records, progress)
+    feed = evaluator.feed
     try:
-        if progress is None:
-            evaluator.feed_many(records)
-        else:
-            evaluator.feed_many(_counting(records, progress))
+        for time, target, value, origin in records:
+            feed(target, time, value, origin)
     except DataAbort as stop:
         raise EvaluationError([stop.diagnostic]) from None
     result = evaluator.finish(finish_at)
     return _extend(result, plan, problems, inputs, spec)
 
 
-def _counting(records: Iterator[Record], progress: Callable[[int], None]) -> Iterator[Record]:
+def _counting(records: Iterator[RawRecord], progress: Callable[[int], None]) -> Iterator[RawRecord]:
     count = 0
     for record in records:
         count += 1

@@ -43,10 +43,10 @@ from wsla.diagnostics import Diagnostic
 from wsla.model.directives import DIRECTIVE_TYPES
 from wsla.model.span import Span
 from wsla.sources.problems import DataProblems
-from wsla.sources.record import Origin, Record
+from wsla.sources.record import Origin
 from wsla.sources.targets import INVOCATION_SUFFIX, TargetIndex
 from wsla.sources.timestamps import TimeFormat, TimestampError, parse_time, parse_zone
-from wsla.sources.values import ValueProblem, parse_value
+from wsla.sources.values import ValueProblem, parse_value, text_value, typed_value
 
 __all__ = [
     "LONG_TABLE",
@@ -419,7 +419,11 @@ def binding_from_options(options: Sequence[str]) -> Binding:
 # -------------------------------------------------------------------------- compiling
 
 Row = Sequence[object]
-MapFn = Callable[[Row, Origin], list[Record]]
+RawRecord = tuple[int, str, Any, Origin | None]
+"""A record as the readers pass it on: ``(time, target, value, origin)``; building
+:class:`Record` objects is left to consumers that want them (it costs as much as
+reading the row)."""
+MapFn = Callable[[Row, Origin], list[RawRecord]]
 
 
 @dataclass(slots=True)
@@ -501,6 +505,9 @@ def compile_table(
     return _compile_wide(table, index, problems, read_time, text_is_typed)
 
 
+_UNRESOLVED: Any = object()
+
+
 def _compile_long(
     table: Table,
     index: TargetIndex | None,
@@ -512,7 +519,7 @@ def _compile_long(
     value_column = table.value or "value"
     known: set[str] = set()
 
-    def map_row(row: Row, origin: Origin) -> list[Record]:
+    def map_row(row: Row, origin: Origin) -> list[RawRecord]:
         raw_time, raw_target, raw_value = row
         try:
             time = read_time(raw_time)
@@ -538,7 +545,7 @@ def _compile_long(
         except ValueProblem as exc:
             problems.report(exc.code, exc.message, origin)
             return []
-        return [Record(time, target, value, origin)]
+        return [(time, target, value, origin)]
 
     return RowMapper((table.time, table.target, value_column), map_row)
 
@@ -577,6 +584,7 @@ def _compile_wide(
     counts: dict[tuple[int, str], int] = {}
     feeds = table.feeds
     plan = tuple(zip(feeds, feed_columns, strict=True))
+    read_cell = typed_value if text_is_typed else text_value
 
     def resolve(key: str | None) -> tuple[list[list[str]] | None, str | None]:
         obj = table.object if key is None else objects.get(key, key)
@@ -624,7 +632,20 @@ def _compile_wide(
             return None, f"the binding's feeds ({named}) find no metric in {obj!r}"
         return out, None
 
-    def map_row(row: Row, origin: Origin) -> list[Record]:
+    def targets_of(key: str | None, origin: Origin) -> list[list[str]] | None:
+        slot_key = key or ""
+        found, why = resolve(key)
+        resolved[slot_key] = found
+        if why is not None:
+            why_by_key[slot_key] = why
+            problems.report("M008", why, origin)
+        return found
+
+    def bad_cell(feed: Feed, message: str, origin: Origin, code: str = "M005") -> list[RawRecord]:
+        problems.report(code, f"column {feed.column!r}: {message}", origin)
+        return []
+
+    def map_row(row: Row, origin: Origin) -> list[RawRecord]:
         try:
             time = read_time(row[0])
         except TimestampError as exc:
@@ -637,59 +658,50 @@ def _compile_wide(
                 problems.report("M005", f"key {raw_key!r} is not a name", origin)
                 return []
             key = raw_key
-        slot_key = key or ""
-        if slot_key not in resolved:
-            found, why = resolve(key)
-            resolved[slot_key] = found
-            if why is not None:
-                why_by_key[slot_key] = why
-        targets_per_feed = resolved[slot_key]
-        if targets_per_feed is None:
-            problems.report("M008", why_by_key[slot_key], origin)
+        per_feed = resolved.get(key or "", _UNRESOLVED)
+        if per_feed is _UNRESOLVED:
+            per_feed = targets_of(key, origin)
+            if per_feed is None:
+                return []
+        elif per_feed is None:
+            problems.report("M008", why_by_key[key or ""], origin)
             return []
-        records: list[Record] = []
-        values: list[int | float | bool | str | None] = []
-        for feed, position in plan:
-            if position is None:
-                values.append(None)
+        # First read every cell a feed needs (a bad cell drops the whole row), then
+        # emit: running counts and sums must not move for a dropped row.
+        cells: list[Any] = []
+        for i, (feed, position) in enumerate(plan):
+            if position is None or not per_feed[i]:
+                cells.append(None)
                 continue
+            raw = row[position]
             try:
-                value = parse_value(row[position], text_is_typed=text_is_typed)
+                value = read_cell(raw)
             except ValueProblem as exc:
-                problems.report(exc.code, f"column {feed.column!r}: {exc.message}", origin)
-                return []
-            if feed.derive is Derive.RUNNING_SUM and isinstance(value, str):
-                problems.report(
-                    "M005", f"column {feed.column!r}: {value!r} cannot be summed", origin
-                )
-                return []
+                return bad_cell(feed, exc.message, origin, exc.code)
             if feed.negate:
-                if isinstance(value, bool) or value in (0, 1):
+                if value in (0, 1):  # True and False included
                     value = not value
                 else:
-                    problems.report(
-                        "M005", f"column {feed.column!r}: {value!r} is not true or false", origin
-                    )
-                    return []
-            values.append(value)
-        for i, ((feed, _), cell, targets) in enumerate(
-            zip(plan, values, targets_per_feed, strict=True)
-        ):
-            for target in targets:
-                if feed.derive is Derive.RUNNING_COUNT:
+                    return bad_cell(feed, f"{value!r} is not true or false", origin)
+            elif feed.derive is Derive.RUNNING_SUM and isinstance(value, str):
+                return bad_cell(feed, f"{value!r} cannot be summed", origin)
+            cells.append(value)
+        out: list[RawRecord] = []
+        for i, (feed, _) in enumerate(plan):
+            derive = feed.derive
+            for target in per_feed[i]:
+                if derive is Derive.VALUE:
+                    out.append((time, target, cells[i], origin))
+                elif derive is Derive.RUNNING_COUNT:
                     slot = (i, target)
                     count = counts.get(slot, 0) + 1
                     counts[slot] = count
-                    records.append(Record(time, target, count, origin))
-                elif feed.derive is Derive.RUNNING_SUM:
-                    assert isinstance(cell, int | float)
+                    out.append((time, target, count, origin))
+                else:
                     total = running.get((i, target))
                     if total is None:
                         total = running[(i, target)] = _RunningSum()
-                    records.append(Record(time, target, total.add(cell), origin))
-                else:
-                    assert cell is not None
-                    records.append(Record(time, target, cell, origin))
-        return records
+                    out.append((time, target, total.add(cells[i]), origin))
+        return out
 
     return RowMapper(tuple(columns), map_row)

@@ -11,30 +11,32 @@ import csv
 import gzip
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, cast
+from typing import IO
 
-from wsla.sources.binding import RowMapper
+from wsla.sources.binding import RawRecord, RowMapper
 from wsla.sources.problems import DataProblems
-from wsla.sources.record import Origin, Record
+from wsla.sources.record import Origin
 
 __all__ = ["read_csv"]
 
 
-def _open_binary(path: Path) -> IO[bytes]:
+def _open_text(path: Path) -> IO[str]:
     if path.name.endswith(".gz"):
-        return cast(IO[bytes], gzip.open(path, "rb"))
-    return path.open("rb")
+        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+    return path.open("r", encoding="utf-8-sig", newline="")
 
 
-def _lines(handle: IO[bytes]) -> Iterator[str]:
-    """Decoded lines, so that a decoding error is met at its own line."""
-    first = True
-    for raw in handle:
-        line = raw.decode("utf-8")
-        if first:
-            line = line.removeprefix("\ufeff")
-            first = False
-        yield line
+def _first_undecodable_line(path: Path) -> int:
+    """The line of the first invalid UTF-8 byte (decoding reads ahead in blocks, so the
+    error does not say which line it met)."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as raw:
+        for line, chunk in enumerate(raw, start=1):
+            try:
+                chunk.decode("utf-8")
+            except UnicodeDecodeError:
+                return line
+    return 1
 
 
 def missing_columns(needed: tuple[str, ...], header: list[str]) -> list[str]:
@@ -47,7 +49,7 @@ def read_csv(
     problems: DataProblems,
     *,
     source: str | None = None,
-) -> Iterator[Record]:
+) -> Iterator[RawRecord]:
     """Records from the CSV file at ``path``; bad rows go to ``problems``.
 
     ``compile_mapper`` builds the row mapper (called once, after the header was read).
@@ -56,12 +58,12 @@ def read_csv(
     path = Path(path)
     name = source if source is not None else str(path)
     try:
-        handle = _open_binary(path)
+        handle = _open_text(path)
     except OSError as exc:
         problems.report("M010", f"cannot open {name}: {exc.strerror or exc}", Origin(name, 1))
         return
     with handle:
-        reader = csv.reader(_lines(handle))
+        reader = csv.reader(handle)
         try:
             header = next(reader, None)
             if header is None:
@@ -95,9 +97,8 @@ def read_csv(
                     continue
                 yield from map_row([row[i] for i in positions], Origin(name, reader.line_num))
         except UnicodeDecodeError as exc:
-            problems.report(
-                "M010", f"{name} is not UTF-8 text: {exc.reason}", Origin(name, reader.line_num + 1)
-            )
+            where = Origin(name, _first_undecodable_line(path))
+            problems.report("M010", f"{name} is not UTF-8 text: {exc.reason}", where)
         except csv.Error as exc:
             problems.report("M001", f"unreadable CSV: {exc}", Origin(name, reader.line_num))
         except (OSError, EOFError) as exc:

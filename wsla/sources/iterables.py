@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from wsla.sources.binding import RowMapper
+from wsla.sources.binding import RawRecord, RowMapper
 from wsla.sources.problems import DataProblems
 from wsla.sources.record import Origin, Record
 
@@ -25,12 +25,12 @@ def read_iterable(
     problems: DataProblems,
     *,
     source: str = "<data>",
-) -> Iterator[Record]:
+) -> Iterator[RawRecord]:
     """Records from ``items``; an item's "line" in origins is its 1-based position."""
     mapper: RowMapper | None = None
     for position, item in enumerate(items, start=1):
         if isinstance(item, Record):
-            yield item
+            yield (item.time, item.target, item.value, item.origin)
             continue
         if mapper is None:
             mapper = compile_mapper()

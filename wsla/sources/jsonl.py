@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-from wsla.sources.binding import RowMapper
+from wsla.sources.binding import RawRecord, RowMapper
 from wsla.sources.problems import DataProblems
-from wsla.sources.record import Origin, Record
+from wsla.sources.record import Origin
 
 __all__ = ["read_jsonl"]
 
@@ -32,7 +32,7 @@ def read_jsonl(
     problems: DataProblems,
     *,
     source: str | None = None,
-) -> Iterator[Record]:
+) -> Iterator[RawRecord]:
     """Records from the JSON Lines file at ``path``; bad lines go to ``problems``."""
     path = Path(path)
     name = source if source is not None else str(path)

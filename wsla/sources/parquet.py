@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from wsla.sources.binding import RowMapper
+from wsla.sources.binding import RawRecord, RowMapper
 from wsla.sources.problems import DataProblems
-from wsla.sources.record import Origin, Record
+from wsla.sources.record import Origin
 from wsla.sources.timestamps import Nanoseconds
 
 __all__ = ["BATCH_ROWS", "pyarrow_available", "read_arrow", "read_parquet"]
@@ -43,7 +43,7 @@ def _rows(
     batches: Iterable[Any],
     mapper: RowMapper,
     name: str,
-) -> Iterator[Record]:
+) -> Iterator[RawRecord]:
     import pyarrow as pa
 
     map_row = mapper.map
@@ -65,7 +65,7 @@ def read_parquet(
     problems: DataProblems,
     *,
     source: str | None = None,
-) -> Iterator[Record]:
+) -> Iterator[RawRecord]:
     """Records from the Parquet file at ``path``, batch by batch."""
     name = source if source is not None else str(path)
     if not pyarrow_available():
@@ -108,7 +108,7 @@ def read_arrow(
     problems: DataProblems,
     *,
     source: str = "<arrow>",
-) -> Iterator[Record]:
+) -> Iterator[RawRecord]:
     """Records from an in-memory ``pyarrow.Table`` or ``RecordBatch``."""
     mapper = compile_mapper()
     header = list(table.schema.names)

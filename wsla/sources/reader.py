@@ -12,11 +12,18 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from operator import attrgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from wsla.sources.binding import DEFAULT_BINDING, Binding, RowMapper, Table, compile_table
+from wsla.sources.binding import (
+    DEFAULT_BINDING,
+    Binding,
+    RawRecord,
+    RowMapper,
+    Table,
+    compile_table,
+)
 from wsla.sources.csv import read_csv
 from wsla.sources.iterables import read_iterable
 from wsla.sources.jsonl import read_jsonl
@@ -25,9 +32,9 @@ from wsla.sources.problems import DataProblems
 from wsla.sources.record import Origin, Record
 from wsla.sources.targets import TargetIndex
 
-__all__ = ["FORMATS", "data_format", "read_data", "read_input"]
+__all__ = ["FORMATS", "data_format", "read_data", "read_input", "read_raw"]
 
-Reader = Callable[..., Iterator[Record]]
+Reader = Callable[..., Iterator[RawRecord]]
 
 FORMATS: dict[str, tuple[Reader, bool]] = {
     ".csv": (read_csv, False),
@@ -59,8 +66,8 @@ def read_input(
     binding: Binding,
     index: TargetIndex | None,
     problems: DataProblems,
-) -> Iterator[Record]:
-    """The records of one input, in its own order."""
+) -> Iterator[RawRecord]:
+    """The records of one input, in its own order, as ``(time, target, value, origin)``."""
     if isinstance(data, str | Path):
         name = str(data)
         suffix = data_format(name)
@@ -99,6 +106,19 @@ def _table(binding: Binding, name: str, problems: DataProblems) -> Table | None:
     return table
 
 
+def read_raw(
+    inputs: Sequence[str | Path | Iterable[Any]],
+    binding: Binding | None,
+    index: TargetIndex | None,
+    problems: DataProblems,
+) -> Iterator[RawRecord]:
+    """All records of ``inputs`` as ``(time, target, value, origin)``, merged by time."""
+    streams = [read_input(d, binding or DEFAULT_BINDING, index, problems) for d in inputs]
+    if len(streams) == 1:
+        return streams[0]
+    return heapq.merge(*streams, key=itemgetter(0))
+
+
 def read_data(
     inputs: Sequence[str | Path | Iterable[Any]],
     binding: Binding | None,
@@ -106,7 +126,5 @@ def read_data(
     problems: DataProblems,
 ) -> Iterator[Record]:
     """All records of ``inputs``, merged by event time."""
-    streams = [read_input(d, binding or DEFAULT_BINDING, index, problems) for d in inputs]
-    if len(streams) == 1:
-        return streams[0]
-    return heapq.merge(*streams, key=attrgetter("time"))
+    for time, target, value, origin in read_raw(inputs, binding, index, problems):
+        yield Record(time, target, value, origin)

@@ -1,0 +1,294 @@
+"""Benchmark: the per-event engine against a hand-written Python loop, and peak memory
+when evaluating from CSV files. Run on demand (not a test)::
+
+    python benchmarks/evaluate.py                  # 10 M requests over 30 days
+    python benchmarks/evaluate.py --quick          # 1 M requests over 3 days
+
+The workload comes from ``shared/data/gen_workload.py`` (generated once into
+``--workload DIR``). Both contenders compute the same quantities over the same
+time-ordered rows in the same process: per operation, every 5 minutes the mean and the
+95th percentile response time and the error ratio of the calls of the interval just
+closed, and every day the share of probes that found the operation up
+(``specs/workload-shop.xml``). The engine is fed the records the workload binding
+makes (per call: one ``<op>#invocation`` record and one success flag; per probe: one
+status), the loop the rows themselves; both are timed over in-memory chunks, so reading
+files is left out. Peak RSS is measured in a child process evaluating the CSV files
+through ``wsla.evaluate`` (files streamed in chunks), from ``resource.getrusage``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+START_MS = 1_735_689_600_000
+FIVE_MIN_MS = 300_000
+DAY_MS = 86_400_000
+CHUNK = 1_000_000
+
+
+def generate(out: Path, requests: int, days: int) -> None:
+    if (out / "requests.csv").exists() and (out / "probes.csv").exists():
+        return
+    print(f"generating {requests:,} requests over {days} days into {out} …", flush=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(SHARED / "data" / "gen_workload.py"),
+            "--out",
+            str(out),
+            "--requests",
+            str(requests),
+            "--days",
+            str(days),
+        ],
+        check=True,
+    )
+
+
+def merged_chunks(workload: Path):  # type: ignore[no-untyped-def]
+    """Time-ordered rows of both logs as column lists, CHUNK rows at a time:
+    (ts_ms, kind (0 call, 1 probe), op, rt_ms or None, ok/up)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    req = pq.read_table(workload / "requests.parquet")
+    prb = pq.read_table(workload / "probes.parquet")
+    both = pa.concat_tables(
+        [
+            pa.table(
+                {
+                    "ts": req["ts"],
+                    "kind": pa.array([0] * req.num_rows, pa.int8()),
+                    "op": req["op"],
+                    "rt": req["rt_ms"],
+                    "ok": req["ok"],
+                }
+            ),
+            pa.table(
+                {
+                    "ts": prb["ts"],
+                    "kind": pa.array([1] * prb.num_rows, pa.int8()),
+                    "op": prb["probe"],
+                    "rt": pa.nulls(prb.num_rows, pa.float64()),
+                    "ok": prb["up"],
+                }
+            ),
+        ]
+    )
+    order = pc.sort_indices(both, sort_keys=[("ts", "ascending"), ("kind", "ascending")])
+    both = both.take(order)
+    for start in range(0, both.num_rows, CHUNK):
+        part = both.slice(start, CHUNK)
+        yield (
+            part["ts"].to_pylist(),
+            part["kind"].to_pylist(),
+            part["op"].to_pylist(),
+            part["rt"].to_pylist(),
+            part["ok"].to_pylist(),
+        )
+
+
+# ---------------------------------------------------------------- the hand-written loop
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * 0.95
+    low = math.floor(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+class HandLoop:
+    """The same quantities, written directly."""
+
+    def __init__(self) -> None:
+        self.next_five = START_MS + FIVE_MIN_MS
+        self.next_day = START_MS + DAY_MS
+        self.rts: dict[str, list[float]] = {}
+        self.errors: dict[str, int] = {}
+        self.up: dict[str, int] = {}
+        self.probes: dict[str, int] = {}
+        self.results: list[tuple[int, str, float, float, float]] = []
+        self.daily: list[tuple[int, str, float]] = []
+
+    def _close_five(self, tick: int) -> None:
+        for op, rts in self.rts.items():
+            if rts:
+                n = len(rts)
+                self.results.append((tick, op, math.fsum(rts) / n, _p95(rts), self.errors[op] / n))
+        self.rts = {op: [] for op in self.rts}
+        self.errors = dict.fromkeys(self.errors, 0)
+
+    def _close_day(self, tick: int) -> None:
+        for op, n in self.probes.items():
+            if n:
+                self.daily.append((tick, op, self.up[op] / n))
+        self.probes = dict.fromkeys(self.probes, 0)
+        self.up = dict.fromkeys(self.up, 0)
+
+    def run(
+        self, ts: list[int], kind: list[int], op: list[str], rt: list[float | None], ok: list[bool]
+    ) -> None:
+        rts, errors, up, probes = self.rts, self.errors, self.up, self.probes
+        for i in range(len(ts)):
+            t = ts[i]
+            if t >= self.next_five:
+                while t >= self.next_five:
+                    self._close_five(self.next_five)
+                    self.next_five += FIVE_MIN_MS
+                rts, errors = self.rts, self.errors
+            if t >= self.next_day:
+                while t >= self.next_day:
+                    self._close_day(self.next_day)
+                    self.next_day += DAY_MS
+                up, probes = self.up, self.probes
+            name = op[i]
+            if kind[i] == 0:
+                bucket = rts.get(name)
+                if bucket is None:
+                    bucket = rts[name] = []
+                    errors[name] = 0
+                bucket.append(rt[i])  # type: ignore[arg-type]
+                if not ok[i]:
+                    errors[name] += 1
+            else:
+                probes[name] = probes.get(name, 0) + 1
+                if ok[i]:
+                    up[name] = up.get(name, 0) + 1
+
+
+# ----------------------------------------------------------------------------- engine
+
+
+def engine_run(workload: Path) -> tuple[float, int, int, object]:
+    from wsla.evaluation import load_spec
+    from wsla.runtime.engine import Evaluator
+
+    spec = load_spec(REPO / "specs" / "workload-shop.xml")
+    ev = Evaluator(spec)
+    feed = ev.feed
+    invocation: dict[str, str] = {}
+    succeeded: dict[str, str] = {}
+    probe: dict[str, str] = {}
+    elapsed = 0.0
+    rows = records = 0
+    for ts, kind, op, rt, ok in merged_chunks(workload):
+        # the records the binding makes, built outside the timed part
+        targets: list[str] = []
+        times: list[int] = []
+        values: list[object] = []
+        for i in range(len(ts)):
+            name = op[i]
+            t = ts[i] * 1_000_000
+            if kind[i] == 0:
+                if name not in invocation:
+                    invocation[name] = f"{name}#invocation"
+                    succeeded[name] = f"urn:shop:{name}:succeeded"
+                targets += (invocation[name], succeeded[name])
+                times += (t, t)
+                values += (rt[i], ok[i])
+            else:
+                if name not in probe:
+                    probe[name] = f"urn:shop:{name}:probe"
+                targets.append(probe[name])
+                times.append(t)
+                values.append(ok[i])
+        begin = time.perf_counter()
+        for target, t, value in zip(targets, times, values, strict=True):
+            feed(target, t, value)
+        elapsed += time.perf_counter() - begin
+        rows += len(ts)
+        records += len(targets)
+    begin = time.perf_counter()
+    result = ev.finish()
+    elapsed += time.perf_counter() - begin
+    return elapsed, rows, records, result
+
+
+def hand_run(workload: Path) -> tuple[float, int, HandLoop]:
+    loop = HandLoop()
+    elapsed = 0.0
+    rows = 0
+    for chunk in merged_chunks(workload):
+        begin = time.perf_counter()
+        loop.run(*chunk)
+        elapsed += time.perf_counter() - begin
+        rows += len(chunk[0])
+    return elapsed, rows, loop
+
+
+_CHILD = """
+import resource, sys, time
+from wsla.evaluation import evaluate
+begin = time.perf_counter()
+result = evaluate(sys.argv[1], sys.argv[2:4], binding=sys.argv[4])
+print(result.records, time.perf_counter() - begin)
+"""
+
+
+def csv_rss(workload: Path) -> tuple[int, float, float]:
+    """(records, seconds, peak RSS in MB) of a child evaluating the CSV files."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _CHILD,
+            str(REPO / "specs" / "workload-shop.xml"),
+            str(workload / "requests.csv"),
+            str(workload / "probes.csv"),
+            str(REPO / "specs" / "workload.binding.toml"),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    records, seconds = out.stdout.split()
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return int(records), float(seconds), peak_kb / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--requests", type=int, default=10_000_000)
+    ap.add_argument("--days", type=int, default=30)
+    ap.add_argument("--quick", action="store_true", help="1 M requests over 3 days")
+    ap.add_argument("--workload", type=Path, help="where the generated files go")
+    ap.add_argument("--no-csv", action="store_true", help="skip the CSV / peak RSS run")
+    a = ap.parse_args()
+    if a.quick:
+        a.requests, a.days = 1_000_000, 3
+    workload = a.workload or Path(f"/tmp/wsla-bench-{a.requests}-{a.days}")
+    generate(workload, a.requests, a.days)
+
+    hand_s, rows, loop = hand_run(workload)
+    engine_s, rows_e, records, result = engine_run(workload)
+    assert rows == rows_e
+    print(f"\nworkload: {rows:,} rows ({records:,} engine records) over {a.days} days")
+    print(f"hand-written loop : {hand_s:8.2f} s  {rows / hand_s / 1e6:6.2f} M rows/s")
+    print(
+        f"per-event engine  : {engine_s:8.2f} s  {rows / engine_s / 1e6:6.2f} M rows/s  "
+        f"{records / engine_s / 1e6:6.2f} M records/s"
+    )
+    print(f"ratio engine / hand loop: {engine_s / hand_s:.2f}x  (target ≤ 3x)")
+    violations = sum(s.violations for s in result.summaries.values())  # type: ignore[attr-defined]
+    print(f"(engine: {violations:,} violations; loop: {len(loop.results):,} 5-minute results)")
+    if not a.no_csv:
+        n, seconds, peak = csv_rss(workload)
+        print(
+            f"from CSV (wsla.evaluate, streamed): {n:,} records in {seconds:.1f} s "
+            f"({n / seconds / 1e6:.2f} M records/s), peak RSS {peak:,.0f} MB"
+        )
+
+
+if __name__ == "__main__":
+    main()
