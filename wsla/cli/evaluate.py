@@ -226,6 +226,9 @@ def _run(
             on_error=on_error,
             trace=trace,
             allowed_lateness_ns=allowed_lateness,
+            # Parameter values are only written with --all-outcomes; not keeping them
+            # saves memory on long inputs.
+            parameter_values=all_outcomes,
             progress=progress,
         )
     except EvaluationError as exc:
