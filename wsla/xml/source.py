@@ -1,8 +1,9 @@
 """Source positions for elements: lxml knows an element's line, we find its column.
 
-libxml2 records the line where a start tag *ends*; for a start tag spread over several
-lines we look back for its ``<Tag``. Elements are looked up in document order, so a
-cursor per line finds repeated tags on one line left to right.
+libxml2 records the line where a start tag *ends* (and, past line 65535, the line after
+it), so when ``<Tag`` is not on the reported line we look back a few lines for it.
+Elements are looked up in document order, so a cursor finds repeated tags on one line
+left to right.
 """
 
 from __future__ import annotations
@@ -19,36 +20,47 @@ _LOOK_BACK = 50
 class SourceText:
     """The text of a document split into lines, decoded as the parser decoded it."""
 
-    __slots__ = ("_cursor", "_lines", "path")
+    __slots__ = ("_data", "_encoding", "_last_index", "_last_line", "_lines", "_needles", "path")
 
     def __init__(self, data: bytes | None, path: str | None, encoding: str | None = None) -> None:
         self.path = path
-        self._cursor: dict[int, int] = {}
+        self._data = data
+        self._encoding = encoding
+        self._last_line = 0
+        self._last_index = 0
+        self._needles: dict[object, str] = {}
         self._lines: list[str] | None = None
-        if data:
+
+    def lines(self) -> list[str] | None:
+        """The decoded lines, split on first use (callers often need no position at all)."""
+        if self._lines is None and self._data:
             try:
-                text = data.decode(encoding or "utf-8", "replace")
+                text = self._data.decode(self._encoding or "utf-8", "replace")
             except LookupError:
-                text = data.decode("utf-8", "replace")
+                text = self._data.decode("utf-8", "replace")
             self._lines = text.lstrip("\ufeff").split("\n")
+            self._data = None
+        return self._lines
 
     def line_text(self, line: int) -> str | None:
-        if self._lines is None or not 1 <= line <= len(self._lines):
+        lines = self.lines()
+        if lines is None or not 1 <= line <= len(lines):
             return None
-        return self._lines[line - 1]
+        return lines[line - 1]
 
     def locate(self, line: int, needle: str) -> tuple[int, int]:
         """``(line, column)`` of ``needle`` (``<Tag``) at or before ``line``; column 1 if lost."""
-        lines = self._lines
+        lines = self._lines if self._lines is not None else self.lines()
         if lines is None or not 1 <= line <= len(lines):
             return line, 1
         text = lines[line - 1]
-        start = self._cursor.get(line, 0)
+        start = self._last_index if line == self._last_line else 0
         index = text.find(needle, start)
         if index < 0 and start:
             index = text.find(needle)
         if index >= 0:
-            self._cursor[line] = index + 1
+            self._last_line = line
+            self._last_index = index + 1
             return line, index + 1
         for back in range(line - 1, max(0, line - 1 - _LOOK_BACK), -1):
             index = lines[back - 1].rfind(needle)
@@ -57,17 +69,24 @@ class SourceText:
         return line, 1
 
     def span(self, element: etree._Element) -> Span:
-        return element_span(self, element)
+        """The span of ``element``'s start tag (the ``<`` of ``<Tag``)."""
+        line = element.sourceline or 1
+        if self._lines is None and self.lines() is None:
+            return Span(self.path, line, 1)
+        tag = element.tag
+        needle = self._needles.get(tag)
+        if needle is None:
+            if not isinstance(tag, str):
+                return Span(self.path, line, 1)
+            local = tag.rpartition("}")[2]
+            prefix = element.prefix
+            # Cached per tag: a document binds one prefix per namespace in practice.
+            needle = f"<{prefix}:{local}" if prefix else f"<{local}"
+            self._needles[tag] = needle
+        line, column = self.locate(line, needle)
+        return Span(self.path, line, column)
 
 
 def element_span(source: SourceText, element: etree._Element) -> Span:
-    """The span of ``element``'s start tag (``<`` of ``<Tag``)."""
-    line = element.sourceline or 1
-    tag = element.tag
-    if not isinstance(tag, str):
-        return Span(source.path, line, 1)
-    local = tag.rpartition("}")[2]
-    prefix = element.prefix
-    needle = f"<{prefix}:{local}" if prefix else f"<{local}"
-    line, column = source.locate(line, needle)
-    return Span(source.path, line, column)
+    """The span of ``element``'s start tag in ``source``."""
+    return source.span(element)
