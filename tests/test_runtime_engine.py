@@ -15,6 +15,7 @@ from wsla.model import (
     Interval,
     InvocationCount,
     Less,
+    LongScalar,
     Mean,
     Metric,
     Operation,
@@ -376,20 +377,37 @@ def test_explain_without_trace_raises() -> None:
 
 
 def _rich_spec() -> object:
+    from wsla.model.extensions import IntervalSeries, Percentile
+
     return make_spec(
         [
             gauge("A"),
             gauge("B", schedule="s2"),
+            gauge("C"),
+            gauge("D"),
             metric("QA", QConstructor(input=ref("A"), window=5)),
             metric("MA", Mean(input=ref("QA"))),
             metric("TB", TSConstructor(schedule="s1", input=ref("B"), window=3)),
             metric("SB", Sum(input=ref("TB"))),
+            metric("IC", IntervalSeries(schedule="s1", input=ref("C"))),
+            metric("PC", Percentile(input=ref("IC"), percent=LongScalar(value=90))),
+            metric("ID", IntervalSeries(schedule="s2", input=ref("D"))),
+            metric("ND", Size(operand=ref("ID"))),
         ],
-        parameters=[param("PA", "MA"), param("PB", "SB")],
+        parameters=[
+            param("PA", "MA"),
+            param("PB", "SB"),
+            param("PC90", "PC"),
+            param("PCraw", "C"),
+            param("PND", "ND"),
+        ],
         schedules=[schedule("s1", 1), schedule("s2", 2)],
         slos=[
             slo("SA", Less(parameter="PA", value=50)),
             slo("SB", Greater(parameter="PB", value=10), on="s1"),
+            slo("SC", Less(parameter="PC90", value=60)),
+            slo("SCraw", Less(parameter="PCraw", value=90)),
+            slo("SD", Greater(parameter="PND", value=0)),
         ],
     )
 

@@ -226,14 +226,25 @@ class Evaluator:
         watch = tuple(n for n in (*nodes, *downstream) if n.params)
         kind = 0  # slow path: lateness buffering or tracing
         if self._lateness == 0 and not self._trace:
+            node = nodes[0]
+            plain = node.plan.schedule is None and (
+                type(node) is ResponseTimeNode or (type(node) is DirectiveNode and not invocation)
+            )
             if len(nodes) > 1:
                 kind = 4
-            elif invocation:
-                kind = 3
+            elif not plain:
+                kind = 3 if invocation else 2
+            elif all(type(n) is IntervalSeriesNode and n.inputs == (node,) for n in downstream):
+                # the value only goes into interval buffers: append to them directly
+                kind = 5
+                buffers = tuple(
+                    (n.pending_t, n.pending_v)
+                    for n in downstream
+                    if isinstance(n, IntervalSeriesNode)
+                )
+                return (kind, node, buffers, watch, nodes, invocation)
             else:
-                node = nodes[0]
-                plain = type(node) in (DirectiveNode, ResponseTimeNode)
-                kind = 1 if plain and node.plan.schedule is None else 2
+                kind = 1
         return (kind, nodes[0], downstream, watch, nodes, invocation)
 
     def _build_obligations(self) -> None:
@@ -293,6 +304,16 @@ class Evaluator:
                 self._ticks_until(t)
             self._last = self._watermark = t
             step = self._step = self._step + 1
+            if kind == 5:
+                node.value = value
+                node.stamp = step
+                if value is not None:
+                    for times, values in downstream:
+                        times.append(t)
+                        values.append(value)
+                if watch and node.params:
+                    self._obligations(t, step, list(node.params), ())
+                return
             if kind == 1:
                 node.value = value
                 node.stamp = step
@@ -338,10 +359,67 @@ class Evaluator:
         self.feed(operation + INVOCATION_SUFFIX, time, response_time, origin)
 
     def feed_many(self, records: Iterable[Any]) -> None:
-        """Feed ``wsla.sources.record.Record``-like objects (``time, target, value, origin``)."""
+        """Feed ``wsla.sources.record.Record``-like objects (``time, target, value, origin``).
+
+        Same outcomes as calling :meth:`feed` for each; the common case (a record that
+        only sets a directive's value and feeds functions, between ticks) runs in a loop
+        that keeps the engine's counters in local variables.
+        """
+        get = self._routes.get
         feed = self.feed
-        for r in records:
-            feed(r.target, r.time, r.value, r.origin)
+        no_route = _NO_ROUTE
+        mark, end, upcoming = self._watermark, self._fast_end, self._next_tick
+        step, last, count = self._step, self._last, 0
+        try:
+            for record in records:
+                t = record.time
+                kind, node, downstream, watch, _, _ = get(record.target, no_route)
+                if kind in (1, 5) and mark <= t <= end and t < upcoming and type(t) is int:
+                    value = record.value
+                    if value is True:
+                        value = 1
+                    elif value is False:
+                        value = 0
+                    count += 1
+                    mark = last = t
+                    step += 1
+                    node.value = value
+                    if kind == 5:  # only interval buffers read it: no stamp needed
+                        if value is not None:
+                            for times, values in downstream:
+                                times.append(t)
+                                values.append(value)
+                        if not node.params:
+                            continue
+                        new_params = list(node.params)
+                    else:
+                        node.stamp = step
+                        for n in downstream:
+                            for i in n.inputs:
+                                if i.stamp == step:
+                                    break
+                            else:
+                                continue
+                            if n.on_change(t):
+                                n.stamp = step
+                        if not watch:
+                            continue
+                        new_params = [p for n in watch if n.stamp == step for p in n.params]
+                        if not new_params:
+                            continue
+                    self._step, self._watermark, self._last = step, mark, last
+                    self._obligations(t, step, new_params, ())
+                    continue
+                # anything else goes through feed() with the counters written back
+                self._step, self._watermark, self._last = step, mark, last
+                self._records += count
+                count = 0
+                feed(record.target, t, record.value, record.origin)
+                mark, end, upcoming = self._watermark, self._fast_end, self._next_tick
+                step, last = self._step, self._last
+        finally:
+            self._step, self._watermark, self._last = step, mark, last
+            self._records += count
 
     def _unknown_target(self, target: str, t: int) -> None:
         count = self._unknown.get(target, 0)

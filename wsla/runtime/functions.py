@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
 from wsla.model import extensions as x
@@ -34,6 +35,17 @@ def equal(a: Value, b: Value) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return a == b
     return False
+
+
+def count_equal(values: Sequence[Value], wanted: Value) -> int:
+    """How many elements equal ``wanted`` (:func:`equal`), without a call per element.
+
+    Elements are numbers or strings (bools were read as 1/0), and Python's ``==`` between
+    a number and a string is false, so ``count`` is exactly WSLA equality here.
+    """
+    if is_number(wanted) or isinstance(wanted, str):
+        return values.count(wanted)
+    return sum(1 for v in values if equal(v, wanted))
 
 
 def numbers(series: Series) -> Sequence[int | float] | None:
@@ -151,7 +163,7 @@ def round_half_away(value: Value, digits: Value) -> Value:
 def value_occurs(s: Series, value: Value) -> Value:
     if value is None:
         return None
-    return sum(1 for v in s.values if equal(v, value))
+    return count_equal(s.values, value)
 
 
 def _greater(v: Value, t: Value) -> bool:
@@ -191,11 +203,18 @@ def span(s: Series, value: Value) -> Value:
 def ratio(s: Series, value: Value) -> Value:
     if value is None or not s.values:
         return None
-    return sum(1 for v in s.values if equal(v, value)) / len(s.values)
+    return count_equal(s.values, value) / len(s.values)
 
 
 def count(s: Series) -> Value:
     return len(s)
+
+
+@cache
+def _cut(percent: int | float) -> tuple[int, int]:
+    """``percent`` / 100 as an exact fraction ``i / n`` (the quantiles cut to take)."""
+    share = Fraction(repr(percent)) / 100
+    return share.numerator, share.denominator
 
 
 def percentile(s: Series, percent: Value) -> Value:
@@ -207,17 +226,15 @@ def percentile(s: Series, percent: Value) -> Value:
     vals = numbers(s)
     if not vals or not is_number(percent) or not 0 <= percent <= 100:
         return None
-    ordered = sorted(vals)
-    if percent == 0 or len(ordered) == 1:
-        return float(ordered[0])
-    if percent == 100:
-        return float(ordered[-1])
-    share = Fraction(repr(percent)) / 100
-    n, i = share.denominator, share.numerator
+    if percent == 0:
+        return float(min(vals))
+    if percent == 100 or len(vals) == 1:
+        return float(max(vals))
+    i, n = _cut(percent)
     if n > 1_000_000:
         return None
-    # quantiles builds all n-1 cut points; i-th is the one asked for
-    return float(statistics.quantiles(ordered, n=n, method="inclusive")[i - 1])
+    # quantiles sorts and builds all n-1 cut points; the i-th is the one asked for
+    return float(statistics.quantiles(vals, n=n, method="inclusive")[i - 1])
 
 
 def rate(new_v: Value, old_v: Value, new_t: int, old_t: int, interval_ns: int) -> Value:
@@ -410,7 +427,8 @@ class IntervalSeriesNode(Node):
 
     def reset(self) -> None:
         super().reset()
-        self.pending_t, self.pending_v = [], []
+        self.pending_t.clear()
+        self.pending_v.clear()
 
     def on_change(self, time: int) -> bool:
         v = self.args[0].value
@@ -428,7 +446,9 @@ class IntervalSeriesNode(Node):
             cut -= 1
         first = bisect_left(times, lower, 0, cut)
         self.value = Series.of(times[first:cut], values[first:cut])
-        self.pending_t, self.pending_v = times[cut:], values[cut:]
+        # in place: the engine's fast path appends to these very lists
+        del times[:cut]
+        del values[:cut]
         return True
 
 

@@ -91,9 +91,10 @@ class Series:
         out = cls()
         out.times.extend(times)
         out.values.extend(values)
-        out.non_numbers = sum(
-            1 for v in values if type(v) is not float and type(v) is not int and not is_number(v)
-        )
+        try:
+            math.fsum(values)  # C speed; raises on a string (bools were read as 1/0)
+        except (TypeError, OverflowError):
+            out.non_numbers = sum(1 for v in values if not is_number(v))
         return out
 
     def append(self, time: int, value: Value) -> None:
