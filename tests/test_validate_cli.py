@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -379,6 +380,7 @@ def test_unreadable_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
 # --- the real pipeline ----------------------------------------------------------------
 
 
+# File name → (content, regular expression matched at the start of "CODE message").
 BAD_INPUTS: dict[str, tuple[bytes, str]] = {
     "empty.xml": (b"", "X001"),
     "empty.wsla": (b"  \n\n", "C005"),
@@ -405,7 +407,8 @@ BAD_INPUTS: dict[str, tuple[bytes, str]] = {
     "xxe-attribute.xml": (
         b'<?xml version="1.0"?>\n<!DOCTYPE SLA [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
         b'<SLA xmlns="http://www.ibm.com/wsla" name="&x;"/>\n',
-        "X011",
+        # libxml2 stops at the reference before the DOCTYPE can be inspected.
+        r"X011|X002 .*external entity",
     ),
     "dtd.xml": (
         b'<?xml version="1.0"?>\n<!DOCTYPE SLA SYSTEM "http://example.com/wsla.dtd">\n'
@@ -421,7 +424,7 @@ BAD_INPUTS: dict[str, tuple[bytes, str]] = {
 
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))
 def test_bad_input_gives_a_coded_diagnostic(tmp_path: Path, name: str) -> None:
-    data, prefix = BAD_INPUTS[name]
+    data, expected = BAD_INPUTS[name]
     path = tmp_path / name
     path.write_bytes(data)
     result = run("--format", "json", str(path))
@@ -430,7 +433,7 @@ def test_bad_input_gives_a_coded_diagnostic(tmp_path: Path, name: str) -> None:
     codes = [d["code"] for d in found]
     assert codes, "no diagnostic"
     assert "C090" not in codes
-    assert any(code.startswith(prefix) for code in codes), codes
+    assert any(re.match(expected, f"{d['code']} {d['message']}") for d in found), found
     assert all(d["location"]["path"] == str(path) for d in found)
 
 
