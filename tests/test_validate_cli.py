@@ -443,8 +443,8 @@ def test_stock_quote_spec_is_valid() -> None:
     assert result.output == "All checks passed (1 file).\n"
 
 
-def test_specs_directory_is_valid() -> None:
-    result = run(str(SPECS))
+def test_specs_directory_is_valid_even_strictly() -> None:
+    result = run("--strict", str(SPECS))
     assert result.exit_code == 0, result.output
 
 
