@@ -97,9 +97,9 @@ def test_example_specs_are_clean_under_strict() -> None:
         if path.suffix not in (".xml", ".wsla"):
             continue
         if path.suffix == ".xml":
-            spec, found = load_xml(path.read_bytes(), str(path))
+            spec, _found = load_xml(path.read_bytes(), str(path))
         else:
-            spec, found = loads_dsl(path.read_text(encoding="utf-8"), str(path))
+            spec, _found = loads_dsl(path.read_text(encoding="utf-8"), str(path))
         if spec is None:
             continue  # reading problems are the readers' tests' business
         loaded += 1
