@@ -243,3 +243,14 @@ def test_no_network_access(listener: tuple[int, list[bytes]]) -> None:
             break
         threading.Event().wait(0.02)
     assert contacts == [b"probe"]
+
+
+def test_each_entity_declaration_is_located() -> None:
+    data = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE SLA [\n  <!ENTITY ab "y">\n  <!ENTITY a "x">\n'
+        b'  <!ENTITY % p "z">\n]>\n<SLA xmlns="http://www.ibm.com/wsla"/>'
+    )
+    tree, diagnostics = parse_xml(data, "e.xml")
+    assert tree is None
+    located = sorted((d.code, d.span.line if d.span else 0) for d in diagnostics)
+    assert located == [("X010", 3), ("X010", 4), ("X010", 5)]

@@ -122,3 +122,11 @@ def test_missing_schema_is_reported() -> None:
     _, diagnostics = load_xml((CASES / "minimal.xml").read_bytes(), "m.xml")
     assert [d.code for d in diagnostics] == ["X090"]
     assert [d.code for d in validate_model(_spec())] == ["X090"]
+
+
+def test_unwritable_text_is_a_diagnostic_on_its_node() -> None:
+    party = ServiceProvider(name="P\x01", span=Span("s.wsla", 2, 3))
+    spec = _spec(parties=dataclasses.replace(_spec().parties, provider=party))
+    (d,) = validate_model(spec)
+    assert d.code == "X031"
+    assert d.span == Span("s.wsla", 2, 3)

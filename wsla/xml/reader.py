@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -334,9 +335,9 @@ def _doctype_diagnostics(tree: ElementTree, data: bytes, path: str | None) -> li
     if dtd is None:
         return out
     for entity in dtd.iterentities():
-        line, _ = _line_of(data, b"<!ENTITY", doctype_at)
-        marker = f"{entity.name}".encode()
-        line = _line_of(data, marker, doctype_at)[0] if marker else line
+        name = re.escape(str(entity.name).encode())
+        found = re.compile(rb"<!ENTITY\s+(?:%\s+)?" + name + rb"\s").search(data, doctype_at)
+        line = data.count(b"\n", 0, found.start()) + 1 if found else doctype_line
         span = Span(path, line, 1)
         if entity.system_url:
             out.append(

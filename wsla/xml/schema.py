@@ -232,12 +232,22 @@ def validate_tree(
 def validate_model(spec: Spec) -> list[Diagnostic]:
     """Write ``spec`` to WSLA XML, validate it, and locate each error on the model node
     (and so the source span, e.g. in a ``.wsla`` file) the offending element came from."""
-    from wsla.xml.writer import serialize, to_tree_with_map
+    from wsla.xml.writer import XMLWriteError, serialize, to_tree_with_map
 
     schema, reason = compiled_schema()
     if schema is None:
         return [diagnostic("X090", f"cannot validate: {reason}", spec.span)]
-    root, pairs = to_tree_with_map(spec)
+    try:
+        root, pairs = to_tree_with_map(spec)
+    except XMLWriteError as exc:
+        return [
+            diagnostic(
+                "X031",
+                f"a value cannot be written as XML: {exc}",
+                getattr(exc.node, "span", None) or spec.span,
+                help="remove control characters (other than tab and newline) from names and texts",
+            )
+        ]
     # Validate what a user would get from `wsla convert`, so line numbers are meaningful.
     data = serialize(root)
     written = etree.fromstring(data, _safe_parser()).getroottree()

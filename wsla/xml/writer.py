@@ -62,7 +62,14 @@ from wsla.model.spec import Spec
 from wsla.model.types import EXT_NS, WSLA_NS, Interval, Period, TimePeriod
 from wsla.xml.mapping import ATTRIBUTES, XSI_NS, XSI_TYPE, Kind, child_namespace, element_fields
 
-__all__ = ["dumps_xml", "format_datetime", "format_double", "to_tree", "to_tree_with_map"]
+__all__ = [
+    "XMLWriteError",
+    "dumps_xml",
+    "format_datetime",
+    "format_double",
+    "to_tree",
+    "to_tree_with_map",
+]
 
 Element = etree._Element
 
@@ -119,10 +126,13 @@ class _Writer:
         self.record = record
         self.nodes: list[tuple[Element, object]] = []
         self.uses_ext = False
+        self.last: object = None
 
     # --- helpers ------------------------------------------------------------------
 
     def el(self, parent: Element, local: str, node: object = None, ns: str = WSLA_NS) -> Element:
+        if node is not None:
+            self.last = node
         if ns == WSLA_NS:
             child = etree.SubElement(parent, _W + local)
         else:
@@ -472,13 +482,33 @@ def to_tree_with_map(spec: Spec) -> tuple[Element, list[tuple[Element, object]]]
     map them to the nearest listed ancestor.
     """
     writer = _Writer(record=True)
-    root = writer.spec(spec)
-    return root, writer.nodes
+    return _build(writer, spec), writer.nodes
 
 
 def to_tree(spec: Spec) -> Element:
-    """The root ``SLA`` element of ``spec`` written as WSLA 1.0 XML."""
-    return _Writer(record=False).spec(spec)
+    """The root ``SLA`` element of ``spec`` written as WSLA 1.0 XML.
+
+    Raises :class:`XMLWriteError` when a string holds characters XML cannot carry.
+    """
+    return _build(_Writer(record=False), spec)
+
+
+class XMLWriteError(ValueError):
+    """A spec value that XML 1.0 cannot carry (a control character in a name, say).
+
+    ``node`` is the model node being written, whose ``span`` locates the value.
+    """
+
+    def __init__(self, message: str, node: object) -> None:
+        super().__init__(message)
+        self.node = node
+
+
+def _build(writer: _Writer, spec: Spec) -> Element:
+    try:
+        return writer.spec(spec)
+    except ValueError as exc:  # lxml: "All strings must be XML compatible"
+        raise XMLWriteError(str(exc), writer.last or spec) from None
 
 
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
