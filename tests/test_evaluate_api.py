@@ -201,3 +201,34 @@ def test_workload_spec_evaluates_with_only_the_binding_file(workload: Path) -> N
     assert outcomes_json(from_parquet) == outcomes_json(from_csv)
     assert len(from_csv.summaries) == 20
     assert all(s.evaluations > 0 for s in from_csv.summaries.values())
+
+
+def test_throughput_spec_uses_invocation_count_and_sum(workload: Path) -> None:
+    result = evaluate(
+        REPO / "specs" / "workload-throughput.xml",
+        [workload / "requests.csv", workload / "probes.csv"],
+        binding=REPO / "specs" / "workload.binding.toml",
+        end="2025-01-03T00:00:00Z",
+    )
+    assert result.problem_counts == {}
+    # the probe log is of no use to this spec: unused, not malformed
+    assert result.unused_rows == 2 * 8640 * 5
+    assert result.records == 20_000
+    calls = [
+        o.value for o in result.outcomes if getattr(o, "parameter", None) == "getQuoteCallsPerHour"
+    ]
+    # 48 hourly ticks; the first has no previous sample (undefined), the others the
+    # calls of their hour, which add up to every call but those of the first hour
+    assert len(calls) == 48
+    assert calls[0] is None
+    import pyarrow.csv as pacsv
+
+    table = pacsv.read_csv(workload / "requests.csv")
+    ts = table["ts"].to_pylist()
+    ops = table["op"].to_pylist()
+    first_hour_end = 1_735_689_600_000 + 3_600_000
+    expected = sum(1 for t, op in zip(ts, ops, strict=True) if op == "getQuote")
+    expected -= sum(
+        1 for t, op in zip(ts, ops, strict=True) if op == "getQuote" and t < first_hour_end
+    )
+    assert sum(calls[1:]) == expected

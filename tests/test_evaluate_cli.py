@@ -135,6 +135,7 @@ def test_json_output_is_valid_and_complete(tmp_path: Path) -> None:
         "late": 0,
         "outside_window": 0,
         "malformed": 1,
+        "unused": 0,
         "unknown_targets": {},
     }
     assert document["problems"]["counts"] == {"M005": 1}

@@ -141,19 +141,21 @@ def test_probe_log_with_key_map_and_file_patterns(tmp_path: Path) -> None:
     assert [d.code for d in problems.diagnostics()] == ["M008"]
 
 
-def test_a_feed_naming_nothing_in_the_object_is_reported_per_record(tmp_path: Path) -> None:
+def test_rows_feeding_nothing_in_a_known_object_are_unused_not_malformed(
+    tmp_path: Path,
+) -> None:
     binding = parse_binding(
         '[[table]]\ntime-format = "ms"\nkey = "op"\n'
         '[[table.feed]]\ncolumn = "v"\ndirective = "Downtime"\n'
     )
     data = tmp_path / "d.csv"
-    data.write_text(f"time,op,v\n{T0},getQuote,1\n{T0},getQuote,2\n")
-    records, problems = read([data], binding)
+    data.write_text(f"time,op,v\n{T0},getQuote,1\n{T0},getQuote,2\n{T0},nowhere,3\n")
+    problems = DataProblems()
+    records = list(read_data([data], binding, INDEX, problems))
     assert records == []
-    assert problems.counts == {"M008": 2}
-    assert problems.diagnostics()[0].message == (
-        "the binding's feeds (Downtime) find no metric in 'getQuote'"
-    )
+    assert problems.unused == 2
+    # an unknown service object is still a problem of its row
+    assert [(d.code, d.span.line if d.span else 0) for d in problems.diagnostics()] == [("M008", 4)]
 
 
 def test_a_directive_matching_nothing_in_one_object_is_not_an_error(tmp_path: Path) -> None:

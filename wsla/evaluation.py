@@ -60,12 +60,15 @@ class EvaluationResult(Result):
     """The engine's result plus what was found in the data.
 
     ``problems`` are the kept data diagnostics (codes ``M``, each with its file and
-    line), ``problem_counts`` every problem counted by code, ``inputs`` the sources read,
-    ``spec_name`` the SLA's name and ``spec_source`` its path when read from a file.
+    line), ``problem_counts`` every problem counted by code, ``unused_rows`` the rows
+    that fed no metric of this spec (a log may hold more than a spec measures),
+    ``inputs`` the sources read, ``spec_name`` the SLA's name and ``spec_source`` its path
+    when read from a file.
     """
 
     problems: tuple[Diagnostic, ...] = ()
     problem_counts: Mapping[str, int] = field(default_factory=dict)
+    unused_rows: int = 0
     inputs: tuple[str, ...] = ()
     spec_name: str | None = None
     spec_source: str | None = None
@@ -257,6 +260,7 @@ def _extend(
         **base,
         problems=tuple(problems.diagnostics()),
         problem_counts=dict(sorted(problems.counts.items())),
+        unused_rows=problems.unused,
         inputs=tuple(_describe(d) for d in inputs),
         spec_name=plan.spec.name,
         spec_source=str(spec) if isinstance(spec, str | Path) else None,

@@ -193,6 +193,7 @@ def render_json(
             "late": result.late_records,
             "outside_window": result.outside_window,
             "malformed": sum(result.problem_counts.values()),
+            "unused": result.unused_rows,
             "unknown_targets": dict(sorted(result.unknown_targets.items())),
         },
         "problems": {

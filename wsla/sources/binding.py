@@ -627,9 +627,8 @@ def _compile_wide(
             out.append(found)
         if missing:
             return None, "the binding finds no " + ", no ".join(missing)
-        if not any(out):
-            named = ", ".join(f.directive or f.metric or f.target or "invocation" for f in feeds)
-            return None, f"the binding's feeds ({named}) find no metric in {obj!r}"
+        # A known object none of whose metrics these feeds reach: the row is of no use
+        # to this spec (one binding serves several specs), not malformed.
         return out, None
 
     def targets_of(key: str | None, origin: Origin) -> list[list[str]] | None:
@@ -687,6 +686,9 @@ def _compile_wide(
                 return bad_cell(feed, f"{value!r} cannot be summed", origin)
             cells.append(value)
         out: list[RawRecord] = []
+        if not any(per_feed):
+            problems.unused += 1
+            return out
         for i, (feed, _) in enumerate(plan):
             derive = feed.derive
             for target in per_feed[i]:

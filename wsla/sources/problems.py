@@ -46,6 +46,9 @@ class DataProblems:
         self.keep = keep
         self.counts: Counter[str] = Counter()
         self._kept: list[Diagnostic] = []
+        self.unused = 0
+        """Rows read whole that fed nothing in this spec (not problems: a binding may
+        serve several specs, and a spec need not measure everything a log holds)."""
 
     def report(
         self,
