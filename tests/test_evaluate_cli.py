@@ -261,3 +261,64 @@ def test_internal_failure_gives_status_3(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_no_progress_output_when_stderr_is_not_a_terminal() -> None:
     result = run(SPEC, DATA)
     assert "records read" not in result.stderr
+
+
+def test_progress_line_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    import wsla.cli.evaluate as cli_evaluate
+
+    stream = io.StringIO()
+    progress = cli_evaluate._Progress(stream)
+    progress(65_536)
+    progress(70_000)
+    progress.clear()
+    assert stream.getvalue() == ("\rwsla: 65,536 records read\rwsla: 70,000 records read\r\x1b[2K")
+    # the command asks for one only when stderr is a terminal
+    calls: list[object] = []
+    import wsla.evaluation
+
+    real = wsla.evaluation.evaluate
+
+    def spy(*args: object, **kwargs: object) -> object:
+        calls.append(kwargs["progress"])
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(wsla.evaluation, "evaluate", spy)
+    monkeypatch.setattr(cli_evaluate, "_stderr_is_tty", lambda: True)
+    assert run(SPEC, DATA).exit_code == 0
+    monkeypatch.setattr(cli_evaluate, "_stderr_is_tty", lambda: False)
+    assert run(SPEC, DATA).exit_code == 0
+    assert isinstance(calls[0], cli_evaluate._Progress)
+    assert calls[1] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "ns"),
+    [
+        ("0s", 0),
+        ("30s", 30 * 10**9),
+        ("5m", 300 * 10**9),
+        ("250ms", 250 * 10**6),
+        ("1.5h", 5400 * 10**9),
+        ("2", 2 * 10**9),
+        ("1d", 86_400 * 10**9),
+    ],
+)
+def test_durations(text: str, ns: int) -> None:
+    from wsla.cli.evaluate import parse_duration
+
+    assert parse_duration(text) == ns
+
+
+def test_allowed_lateness_applies_out_of_order_records(tmp_path: Path) -> None:
+    shuffled = tmp_path / "late.csv"
+    shuffled.write_text(
+        "time,target,value\n2025-03-01T10:00:10Z,urn:load,0.9\n2025-03-01T10:00:05Z,urn:load,0.1\n"
+    )
+    strict = json.loads(run(SPEC, shuffled, "--json", "-").stdout)
+    assert strict["records"]["late"] == 1
+    assert [o["type"] for o in strict["outcomes"]].count("late_record") == 1
+    lenient = json.loads(run(SPEC, shuffled, "--allowed-lateness", "10s", "--json", "-").stdout)
+    assert lenient["records"]["late"] == 0
+    assert lenient["totals"]["violations"] == 1
