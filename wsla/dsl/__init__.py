@@ -40,9 +40,7 @@ def format_source(text: str, path: str | None = None) -> tuple[str | None, list[
         return None, diagnostics
     source = Source(text, path)
     comments = [
-        PrintedComment(
-            c.text, source.position(c.start), source.position(c.end - 1), c.own_line
-        )
+        PrintedComment(c.text, source.position(c.start), source.position(c.end - 1), c.own_line)
         for c in lexical.comments
     ]
     return Printer(comments).document(spec), diagnostics

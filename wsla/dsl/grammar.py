@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache
@@ -173,6 +174,83 @@ class Words(pp.Regex):
         self.set_name(name)
 
 
+_WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CALL_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\s*\(")
+
+
+def _word_at(s: str, loc: int) -> str:
+    match = _WORD_RE.match(s, loc)
+    return match.group() if match else ""
+
+
+def _operand_at(s: str, loc: int) -> str:
+    """Which kind of operand starts at ``loc``: decides the branch without trying all."""
+    if loc >= len(s):
+        return ""
+    ch = s[loc]
+    if ch.isdigit() or ch in "+-.":
+        return "number"
+    if ch == '"':
+        return "string"
+    if ch == "(":
+        return "paren"
+    if ch == "`":
+        return "name"
+    word = _word_at(s, loc)
+    if word == "const":
+        return "const"
+    if word in ("inf", "nan"):
+        return "number"
+    if _CALL_RE.match(s, loc):
+        return "call"
+    return "name" if word else ""
+
+
+def _argument_at(s: str, loc: int) -> str:
+    if loc >= len(s):
+        return ""
+    ch = s[loc]
+    if ch == "[":
+        return "names"
+    if ch.isdigit() or _word_at(s, loc) == "empty":
+        return "maybe interval"
+    return ""
+
+
+def _predicate_at(s: str, loc: int) -> str:
+    return "(" if s.startswith("(", loc) else _word_at(s, loc)
+
+
+class Dispatch(pp.ParseExpression):
+    """A choice that looks at the text to pick its one alternative instead of trying each
+    in turn (pyparsing's MatchFirst pays for an exception per failed alternative)."""
+
+    def __init__(
+        self,
+        choices: dict[str, pp.ParserElement],
+        key: Callable[[str, int], str],
+        default: pp.ParserElement | None = None,
+    ) -> None:
+        alternatives = list(choices.values()) + ([default] if default is not None else [])
+        super().__init__(alternatives)
+        self.choices = choices
+        self.key = key
+        self.default = default
+        self._may_return_empty = False
+        self.mayIndexError = False
+        # ParseExpression leaves whitespace to its children; the key must see the token
+        self.callPreparse = True
+
+    def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
+        chosen = self.choices.get(self.key(instring, loc), self.default)
+        if chosen is None:
+            raise pp.ParseException(instring, loc, self.errmsg, self)
+        return chosen._parse(instring, loc, do_actions)
+
+    def _generateDefaultName(self) -> str:
+        return " | ".join(str(e) for e in self.exprs)
+
+
 # --- small internal token types --------------------------------------------------------
 
 
@@ -202,19 +280,113 @@ class Clause:
     start: int
 
 
-def _loc(expr: pp.ParserElement, build: Callable[[str, int, int, Any], Any]) -> pp.ParserElement:
-    """``Located(expr)`` whose parse action calls ``build(text, start, end, tokens)``."""
+class Node(pp.Located):
+    """``Located`` that hands the match straight to a builder of a model node.
 
-    def action(s: str, _loc: int, toks: pp.ParseResults) -> Any:
-        if len(toks) == 1:  # a named Located nests its triple
-            toks = toks[0]
-        start, inner, end = toks[0], toks[1], toks[2]
+    Same locations as ``Located`` (start after leading whitespace, end after the match,
+    trailing whitespace trimmed), but the node is built here rather than through a
+    results dictionary and a parse action, which halves the cost per node.
+    """
+
+    def __init__(self, expr: pp.ParserElement, build: Callable[[str, int, int, Any], Any]) -> None:
+        super().__init__(expr)
+        self.build = build
+
+    def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
+        end, tokens = self.expr._parse(instring, loc, do_actions, callPreParse=False)
+        if not do_actions:
+            return end, tokens
+        stop = end
         # an optional part that did not match leaves the end after the whitespace
-        while end > start and s[end - 1] in " \t\r\n":
-            end -= 1
-        return build(s, start, end, inner)
+        while stop > loc and instring[stop - 1] in " \t\r\n":
+            stop -= 1
+        return end, [self.build(instring, loc, stop, tokens)]
 
-    return pp.Located(expr).add_parse_action(action)
+
+def _loc(expr: pp.ParserElement, build: Callable[[str, int, int, Any], Any]) -> pp.ParserElement:
+    """A :class:`Node` building ``build(text, start, end, tokens)`` from ``expr``'s match."""
+    return Node(expr, build)
+
+
+_SPACE = "[ \t\r\n]*"
+_TYPE_PATTERN = "(?:" + "|".join(vocab.TYPE_NAMES) + ")(?![A-Za-z0-9_])"
+_AS_TYPE = re.compile(_SPACE + "as(?![A-Za-z0-9_])" + _SPACE + "(" + _TYPE_PATTERN + ")?")
+
+
+class Chain(pp.ParseElementEnhance):
+    """``operand (operator operand)*`` folded into one node by ``fold(text, items)``.
+
+    Operators are matched with one regular expression in a loop instead of a
+    ``ZeroOrMore`` of alternatives, which keeps long expressions cheap. After an
+    operator an operand is required (an error stop).
+    """
+
+    def __init__(
+        self,
+        operand: pp.ParserElement,
+        operators: Sequence[str],
+        fold: Callable[[str, list[Any]], Any],
+        *,
+        words: bool = False,
+    ) -> None:
+        super().__init__(operand)
+        self.operators = tuple(operators)
+        pattern = "|".join(re.escape(o) for o in sorted(operators, key=len, reverse=True))
+        if words:
+            pattern = f"(?:{pattern})(?![A-Za-z0-9_])"
+        self.op_re = re.compile(_SPACE + "(" + pattern + ")")
+        self.fold = fold
+
+    def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
+        loc, first = self.expr._parse(instring, loc, do_actions, callPreParse=False)
+        items = list(first)
+        match = self.op_re.match(instring, loc)
+        while match is not None:
+            try:
+                loc, more = self.expr._parse(instring, match.end(), do_actions)
+            except pp.ParseSyntaxException:
+                raise
+            except pp.ParseBaseException as exc:
+                raise pp.ParseSyntaxException._from_exception(exc) from None
+            items.append(match.group(1))
+            items.extend(more)
+            match = self.op_re.match(instring, loc)
+        if not do_actions or len(items) == 1:
+            return loc, items
+        return loc, [self.fold(instring, items)]
+
+
+class Typed(pp.ParseElementEnhance):
+    """An operand optionally followed by ``as TYPE`` (the result type of a function)."""
+
+    def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
+        loc, tokens = self.expr._parse(instring, loc, do_actions, callPreParse=False)
+        match = _AS_TYPE.match(instring, loc)
+        if match is None:
+            return loc, tokens
+        if match.group(1) is None:
+            raise pp.ParseSyntaxException(instring, match.end(), "Expected type", self)
+        if not do_actions:
+            return match.end(), tokens
+        node = tokens[0]
+        if not isinstance(node, Function | MeasurementDirective):
+            raise _fail(
+                instring,
+                _start_of(instring, node, loc),
+                "D016",
+                "only a function's result can have a type",
+                "`as TYPE` follows a call or a parenthesised arithmetic expression",
+            )
+        typed = dataclasses.replace(node, result_type=vocab.TYPE_NAMES[match.group(1)])
+        return match.end(), [typed]
+
+
+class Kw(pp.Keyword):
+    """A keyword that leaves no token (one element instead of ``Suppress(Keyword)``)."""
+
+    def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
+        end, _ = super().parseImpl(instring, loc, do_actions)
+        return end, []
 
 
 def _get(toks: pp.ParseResults, name: str, default: Any = None) -> Any:
@@ -255,6 +427,11 @@ def _to_string(s: str, loc: int, toks: pp.ParseResults) -> str:
             'the escapes are \\\\ \\" \\n \\t \\r \\/ and \\uXXXX',
         )
     return value
+
+
+def _to_name(s: str, loc: int, toks: pp.ParseResults) -> str:
+    text: str = toks[0]
+    return _to_string(s, loc, toks) if text.startswith("`") else text
 
 
 def _to_datetime(s: str, loc: int, toks: pp.ParseResults) -> datetime:
@@ -515,45 +692,29 @@ def _joined(s: str, left: Any, right: Any) -> Span | None:
     )
 
 
-def _fold_arith(s: str, loc: int, toks: pp.ParseResults) -> Any:
-    items = list(toks)
+def _fold_arith(s: str, items: list[Any]) -> Any:
+    """``a op b op c`` → left-associative Plus/Minus/Times/Divide nodes."""
     node = items[0]
     for op, right in zip(items[1::2], items[2::2], strict=True):
         node = _ARITH[op](left=node, right=right, span=_joined(s, node, right))
     return node
 
 
-def _typed_atom(s: str, loc: int, toks: pp.ParseResults) -> Any:
-    node = toks[0]
-    if len(toks) == 1:
-        return node
-    result: MetricType = toks[1]
-    if not isinstance(node, Function):
-        raise _fail(
-            s,
-            loc,
-            "D016",
-            "only a function's result can have a type",
-            "`as TYPE` follows a call or a parenthesised arithmetic expression",
-        )
-    return dataclasses.replace(node, result_type=result)
-
-
-def _fold_logic(cls: type[And] | type[Or]) -> Callable[[str, int, pp.ParseResults], Any]:
-    def action(s: str, loc: int, toks: pp.ParseResults) -> Any:
-        items = list(toks)
+def _fold_logic(cls: type[And] | type[Or]) -> Callable[[str, list[Any]], Any]:
+    def fold(s: str, items: list[Any]) -> Any:
         node = items[0]
-        for right in items[1:]:
+        for right in items[2::2]:
             node = cls(left=node, right=right, span=_joined(s, node, right))
         return node
 
-    return action
+    return fold
 
 
-def _fold_implies(s: str, loc: int, toks: pp.ParseResults) -> Any:
-    items = list(toks)
-    node = items[-1]
-    for left in reversed(items[:-1]):
+def _fold_implies(s: str, items: list[Any]) -> Any:
+    """``a implies b implies c`` is ``a implies (b implies c)``."""
+    operands = items[0::2]
+    node = operands[-1]
+    for left in reversed(operands[:-1]):
         node = Implies(left=left, right=node, span=_joined(s, left, node))
     return node
 
@@ -587,10 +748,6 @@ def _opt_names(toks: pp.ParseResults, key: str) -> tuple[str, ...] | None:
     if key not in toks:
         return None
     return tuple(toks[key])
-
-
-def _clauses(toks: Iterable[Any]) -> dict[str, Clause]:
-    return {t.tag: t for t in toks if isinstance(t, Clause)}
 
 
 def _duplicate(s: str, loc: int, what: str, where: str) -> DslError:
@@ -934,6 +1091,11 @@ def keyword(word: str) -> pp.ParserElement:
     return pp.Keyword(word).set_name(f"'{word}'")
 
 
+def skw(word: str) -> pp.ParserElement:
+    """A keyword that leaves no token."""
+    return Kw(word).set_name(f"'{word}'")
+
+
 def symbol(text: str) -> pp.ParserElement:
     return pp.Suppress(pp.Literal(text).set_name(f"'{text}'")).set_name(f"'{text}'")
 
@@ -953,10 +1115,12 @@ def grammar() -> pp.ParserElement:
     ident = pp.Regex(rf"(?!(?:{reserved})(?![A-Za-z0-9_])){vocab.IDENT_PATTERN}")
     ident.set_name("identifier")
     string = pp.Regex(r'"(?:[^"\\\n]|\\.)*"').set_name("string").add_parse_action(_to_string)
-    quoted_name = (
-        pp.Regex(r"`(?:[^`\\\n]|\\.)*`").set_name("quoted name").add_parse_action(_to_string)
+    quoted_name = pp.Regex(r"`(?:[^`\\\n]|\\.)*`")
+    name = (
+        pp.Regex(f"{ident.re.pattern}|{quoted_name.re.pattern}")
+        .set_name("name")
+        .add_parse_action(_to_name)
     )
-    name = (ident | quoted_name).set_name("name")
     name_list = pp.DelimitedList(name, allow_trailing_delim=False).set_name("names")
     bracket_names = pp.Group(lbrack - pp.Opt(name_list) - rbrack).set_name("[names]")
     number = (
@@ -980,20 +1144,10 @@ def grammar() -> pp.ParserElement:
     interval = _loc(kw("empty") | pp.OneOrMore(integer + unit_word), _build_interval).set_name(
         "interval"
     )
-    type_name = (
-        pp.MatchFirst([kw(t) for t in vocab.TYPE_NAMES])
-        .set_name("type")
-        .add_parse_action(lambda t: vocab.TYPE_NAMES[t[0]])
-    )
-    role = (
-        pp.MatchFirst([kw(r.value) for r in Role])
-        .set_name("role")
-        .add_parse_action(lambda t: Role(t[0]))
-    )
-    modality = (
-        pp.MatchFirst([kw(m) for m in vocab.MODALITIES])
-        .set_name("execution modality")
-        .add_parse_action(lambda t: vocab.MODALITIES[t[0]])
+    type_name = Words(vocab.TYPE_NAMES, "type").add_parse_action(lambda t: vocab.TYPE_NAMES[t[0]])
+    role = Words((r.value for r in Role), "role").add_parse_action(lambda t: Role(t[0]))
+    modality = Words(vocab.MODALITIES, "execution modality").add_parse_action(
+        lambda t: vocab.MODALITIES[t[0]]
     )
     unit = (ident | string).set_name("unit")
 
@@ -1003,7 +1157,9 @@ def grammar() -> pp.ParserElement:
     names_value = pp.Group(lbrack - pp.Opt(name_list) - rbrack).add_parse_action(
         lambda t: NameList(tuple(t[0]))
     )
-    arg_value = (interval | names_value | arith).set_name("argument value")
+    arg_value = Dispatch(
+        {"names": names_value, "maybe interval": interval | arith}, _argument_at, default=arith
+    ).set_name("argument value")
 
     def _arg(s: str, start: int, end: int, toks: pp.ParseResults) -> Arg:
         value = _one(toks, "value")
@@ -1019,9 +1175,9 @@ def grammar() -> pp.ParserElement:
     ).set_name("argument")
     args = (lparen - pp.Opt(pp.DelimitedList(arg)) - rparen).set_name("arguments")
 
-    call = _loc(word + pp.FollowedBy("(") - args, _build_call).set_name("function call")
+    call = _loc(word - args, _build_call).set_name("function call")
     const_ref = _loc(
-        kw("const").suppress() - name,
+        skw("const") - name,
         lambda s, a, b, t: ConstantRef(name=t[0], span=span_at(s, a, b)),
     ).set_name("constant reference")
     number_operand = _loc(
@@ -1039,16 +1195,21 @@ def grammar() -> pp.ParserElement:
         name, lambda s, a, b, t: MetricRef(name=t[0], span=span_at(s, a, b))
     ).set_name("metric name")
     paren_arith = (lparen - arith - rparen).set_name("parenthesised expression")
-    atom = (number_operand | string_operand | const_ref | call | paren_arith | metric_ref).set_name(
-        "operand"
-    )
-    typed_atom = (atom + pp.Opt(kw("as").suppress() - type_name)).add_parse_action(_typed_atom)
-    typed_atom.set_name("operand")
-    mul_op = pp.one_of("* /").set_name("'*' or '/'")
-    add_op = pp.one_of("+ -").set_name("'+' or '-'")
-    term = (typed_atom + pp.ZeroOrMore(mul_op + typed_atom)).add_parse_action(_fold_arith)
+    atom = Dispatch(
+        {
+            "number": number_operand,
+            "string": string_operand,
+            "const": const_ref,
+            "call": call,
+            "paren": paren_arith,
+            "name": metric_ref,
+        },
+        _operand_at,
+    ).set_name("operand")
+    typed_atom = Typed(atom).set_name("operand")
+    term = Chain(typed_atom, ("*", "/"), _fold_arith).set_name("term")
     term.set_name("term")
-    arith <<= (term + pp.ZeroOrMore(add_op + term)).add_parse_action(_fold_arith)
+    arith <<= Chain(term, ("+", "-"), _fold_arith)
 
     # calls with fixed arguments
     soap = _loc(kw("soap") + args, _fixed_call(_SOAP_SIGNATURE, "soap")).set_name("soap(…)")
@@ -1057,7 +1218,7 @@ def grammar() -> pp.ParserElement:
     )
     calendar = _loc(kw("calendar") + args, _build_calendar).set_name("calendar(…)")
     time_period = _loc(
-        kw("from").suppress() - datetime_ - kw("to").suppress() - datetime_, _build_time_period
+        skw("from") - datetime_ - skw("to") - datetime_, _build_time_period
     ).set_name("period")
     period = (time_period | calendar).set_name("period (`from … to …` or `calendar(…)`)")
 
@@ -1074,89 +1235,88 @@ def grammar() -> pp.ParserElement:
     true_ = _loc(kw("true"), lambda s, a, b, t: TruePredicate(span=span_at(s, a, b)))
     false_ = _loc(kw("false"), lambda s, a, b, t: FalsePredicate(span=span_at(s, a, b)))
     new_value = _loc(
-        kw("new").suppress() - kw("value").suppress() - lparen - pp.Opt(name_list) - rparen,
+        skw("new") - skw("value") - lparen - pp.Opt(name_list) - rparen,
         lambda s, a, b, t: NewValuePredicate(parameters=tuple(t), span=span_at(s, a, b)),
     ).set_name("new value(…)")
     violation = _loc(
-        kw("violation").suppress() - lparen - name - rparen,
+        skw("violation") - lparen - name - rparen,
         lambda s, a, b, t: ViolationPredicate(slo=t[0], span=span_at(s, a, b)),
     ).set_name("violation(…)")
     paren_expr = (lparen - expression - rparen).set_name("parenthesised expression")
-    primary = (true_ | false_ | new_value | violation | paren_expr | comparison).set_name(
-        "predicate"
-    )
+    primary = Dispatch(
+        {
+            "true": true_,
+            "false": false_,
+            "new": new_value,
+            "violation": violation,
+            "(": paren_expr,
+        },
+        _predicate_at,
+        default=comparison,
+    ).set_name("predicate")
     not_expr = pp.Forward()
     not_expr.set_name("predicate")
     not_expr <<= (
         _loc(
-            kw("not").suppress() - not_expr,
+            skw("not") - not_expr,
             lambda s, a, b, t: Not(operand=t[0], span=span_at(s, a, b)),
         )
         | primary
     )
-    and_expr = (not_expr + pp.ZeroOrMore(kw("and").suppress() - not_expr)).add_parse_action(
-        _fold_logic(And)
-    )
-    or_expr = (and_expr + pp.ZeroOrMore(kw("or").suppress() - and_expr)).add_parse_action(
-        _fold_logic(Or)
-    )
-    expression <<= (or_expr + pp.ZeroOrMore(kw("implies").suppress() - or_expr)).add_parse_action(
-        _fold_implies
-    )
+    and_expr = Chain(not_expr, ("and",), _fold_logic(And), words=True).set_name("conjunction")
+    or_expr = Chain(and_expr, ("or",), _fold_logic(Or), words=True).set_name("disjunction")
+    expression <<= Chain(or_expr, ("implies",), _fold_implies, words=True)
 
-    def block(items: pp.ParserElement, what: str, keywords: Sequence[str]) -> pp.ParserElement:
-        return (
-            lbrace - pp.Group(pp.ZeroOrMore(items))("body") - Close(what, keywords).suppress()
-        ).set_name(f"{what} block")
+    def block(items: dict[str, pp.ParserElement], what: str) -> pp.ParserElement:
+        close = Close(what, list(items)).suppress()
+        choice = Dispatch(items, _word_at).set_name(f"{what} statement")
+        body = pp.Group(pp.ZeroOrMore(choice))("body")
+        return (lbrace - body - close).set_name(f"{what} block")
 
     opt_name = pp.Opt(name("name"))
 
     # service object content
     directive = _loc(
-        kw("measure").suppress() - word - args - pp.Opt(kw("as").suppress() - type_name),
+        skw("measure") - word - args - pp.Opt(skw("as") - type_name),
         _build_directive,
     ).set_name("measurement directive")
     hole = _loc(kw("hole"), lambda s, a, b, t: DirectiveVariable(span=span_at(s, a, b)))
-    definition = (directive | hole | arith).set_name("metric definition")
+    definition = Dispatch({"measure": directive, "hole": hole}, _word_at, default=arith).set_name(
+        "metric definition"
+    )
     schedule = _loc(
-        kw("schedule").suppress()
-        - opt_name
-        - kw("every").suppress()
-        - interval("interval")
-        - period("period"),
+        skw("schedule") - opt_name - skw("every") - interval("interval") - period("period"),
         _build_schedule,
     ).set_name("schedule")
     trigger = _loc(
-        kw("trigger").suppress() - opt_name - kw("at").suppress() - datetime_("time"),
+        skw("trigger") - opt_name - skw("at") - datetime_("time"),
         _build_trigger,
     ).set_name("trigger")
     constant = _loc(
-        kw("const").suppress() - opt_name - equals - (string | number)("value"),
+        skw("const") - opt_name - equals - (string | number)("value"),
         _build_constant,
     ).set_name("constant")
-    declared = (
-        opt_name + pp.Opt(colon - type_name("type")) + pp.Opt(kw("in").suppress() - unit("unit"))
-    )
+    declared = opt_name + pp.Opt(colon - type_name("type")) + pp.Opt(skw("in") - unit("unit"))
     metric = _loc(
-        kw("metric").suppress()
+        skw("metric")
         - declared
-        - pp.Opt(kw("counter").suppress() - (kw("true") | kw("false"))("counter"))
-        - kw("by").suppress()
+        - pp.Opt(skw("counter") - (kw("true") | kw("false"))("counter"))
+        - skw("by")
         - name("source")
-        - pp.Opt(kw("uri").suppress() - string("uri"))
+        - pp.Opt(skw("uri") - string("uri"))
         - equals
         - definition("definition"),
         _build_metric,
     ).set_name("metric")
     communication = _loc(
-        kw("source").suppress()
+        skw("source")
         - name("source")
-        - pp.Opt(kw("pull").suppress() - bracket_names("pull"))
-        - pp.Opt(kw("push").suppress() - bracket_names("push")),
+        - pp.Opt(skw("pull") - bracket_names("pull"))
+        - pp.Opt(skw("push") - bracket_names("push")),
         _build_communication,
     ).set_name("communication")
     parameter = _loc(
-        kw("parameter").suppress()
+        skw("parameter")
         - declared
         - equals
         - name("metric")
@@ -1164,52 +1324,60 @@ def grammar() -> pp.ParserElement:
         _build_parameter,
     ).set_name("parameter")
     macro = _loc(
-        kw("macro").suppress() - opt_name - pp.Opt(block(metric, "macro", ["metric"])),
+        skw("macro") - opt_name - pp.Opt(block({"metric": metric}, "macro")),
         _build_macro,
     ).set_name("macro")
     assignment = _loc(
-        kw("assign").suppress() - opt_name - equals - directive("directive"),
+        skw("assign") - opt_name - equals - directive("directive"),
         _build_assignment,
     ).set_name("assignment")
     expansion = _loc(
-        kw("expand").suppress()
+        skw("expand")
         - opt_name
-        - pp.Opt(kw("as").suppress() - name("as"))
-        - pp.Opt(block(assignment, "expand", ["assign"])),
+        - pp.Opt(skw("as") - name("as"))
+        - pp.Opt(block({"assign": assignment}, "expand")),
         _build_expansion,
     ).set_name("macro expansion")
-    base_items = [schedule, trigger, constant, macro, expansion, parameter, metric]
-    base_words = ["schedule", "trigger", "const", "macro", "expand", "parameter", "metric"]
-    base_item = pp.MatchFirst(base_items).set_name("service object item")
+    base_items = {
+        "schedule": schedule,
+        "trigger": trigger,
+        "const": constant,
+        "macro": macro,
+        "expand": expansion,
+        "parameter": parameter,
+        "metric": metric,
+    }
 
     described = (kw("described") - string).add_parse_action(
         lambda s, loc, t: Clause("described", t[1], loc)
     )
     operation = _loc(
-        kw("operation").suppress()
+        skw("operation")
         - opt_name
         - pp.Opt((soap | described)("kind"))
-        - pp.Opt(block(base_item, "operation", base_words)),
+        - pp.Opt(block(base_items, "operation")),
         _service_object(Operation),
     ).set_name("operation")
     group = _loc(
-        kw("group").suppress()
-        - opt_name
-        - pp.Opt(block(operation | base_item, "group", [*base_words, "operation"])),
+        skw("group") - opt_name - pp.Opt(block({**base_items, "operation": operation}, "group")),
         _service_object(OperationGroup),
     ).set_name("operation group")
     hosting = _loc(
-        kw("hosting").suppress()
+        skw("hosting")
         - opt_name
-        - pp.Opt(kw("covers").suppress() - pp.Group(pp.DelimitedList(string))("covers"))
-        - pp.Opt(block(base_item, "hosting", base_words)),
+        - pp.Opt(skw("covers") - pp.Group(pp.DelimitedList(string))("covers"))
+        - pp.Opt(block(base_items, "hosting")),
         _service_object(WebHosting),
     ).set_name("web hosting")
-    service_words = [*base_words, "operation", "group", "hosting"]
     service = _loc(
-        kw("service").suppress()
+        skw("service")
         - opt_name
-        - pp.Opt(block(operation | group | hosting | base_item, "service", service_words)),
+        - pp.Opt(
+            block(
+                {**base_items, "operation": operation, "group": group, "hosting": hosting},
+                "service",
+            )
+        ),
         _service_object(ServiceDefinition),
     ).set_name("service")
 
@@ -1219,40 +1387,35 @@ def grammar() -> pp.ParserElement:
     )
     contact_node = _loc(contact, _build_contact)
     action = _loc(
-        kw("action").suppress()
-        - opt_name
-        - (soap | getpost)("call")
-        - pp.Opt(kw("by").suppress() - name("by")),
+        skw("action") - opt_name - (soap | getpost)("call") - pp.Opt(skw("by") - name("by")),
         _build_action,
     ).set_name("action")
-    party_item = (contact_node | action).set_name("contact or action")
-    party_body = pp.Opt(block(party_item, "party", ["contact", "action"]))
+    party_body = pp.Opt(block({"contact": contact_node, "action": action}, "party"))
     provider = _loc(
-        kw("provider").suppress() - opt_name - party_body, _build_party(ServiceProvider)
+        skw("provider") - opt_name - party_body, _build_party(ServiceProvider)
     ).set_name("provider")
     consumer = _loc(
-        kw("consumer").suppress() - opt_name - party_body, _build_party(ServiceConsumer)
+        skw("consumer") - opt_name - party_body, _build_party(ServiceConsumer)
     ).set_name("consumer")
     supporting = _loc(
-        kw("supporting").suppress()
+        skw("supporting")
         - opt_name
-        - pp.Opt(kw("sponsors").suppress() - pp.Group(name_list)("sponsors"))
-        - pp.Opt(kw("roles").suppress() - pp.Group(pp.DelimitedList(role))("roles"))
+        - pp.Opt(skw("sponsors") - pp.Group(name_list)("sponsors"))
+        - pp.Opt(skw("roles") - pp.Group(pp.DelimitedList(role))("roles"))
         - party_body,
         _build_party(SupportingParty),
     ).set_name("supporting party")
 
     # obligations
     evaluation = _loc(
-        kw("on").suppress()
-        - ((kw("new") - kw("value")) | (kw("schedule").suppress() - name("schedule"))),
+        skw("on") - ((kw("new") - kw("value")) | (skw("schedule") - name("schedule"))),
         _build_evaluation,
     ).set_name("evaluation event (`on new value` or `on schedule NAME`)")
-    valid = (kw("valid").suppress() - period).set_name("validity")
+    valid = (skw("valid") - period).set_name("validity")
     slo = _loc(
-        kw("slo").suppress()
+        skw("slo")
         - opt_name
-        - kw("obliged").suppress()
+        - skw("obliged")
         - name("obliged")
         - evaluation("evaluation")
         - lbrace
@@ -1262,45 +1425,50 @@ def grammar() -> pp.ParserElement:
         _build_slo,
     ).set_name("slo")
     qualified = _loc(
-        kw("do").suppress()
+        skw("do")
         - name("party")
         - pp.Opt(dot - name("action"))
         - pp.Opt(pp.Group(lparen - pp.Opt(pp.DelimitedList(arg)) - rparen)("args")),
         _build_qualified,
     ).set_name("qualified action")
     guarantee = _loc(
-        kw("guarantee").suppress()
+        skw("guarantee")
         - opt_name
-        - pp.Opt(kw("obliged").suppress() - pp.Group(name_list)("obliged"))
+        - pp.Opt(skw("obliged") - pp.Group(name_list)("obliged"))
         - evaluation("evaluation")
         - lbrace
-        - kw("when").suppress()
+        - skw("when")
         - expression("expression")
         - pp.Group(pp.ZeroOrMore(qualified))("do")
-        - kw("modality").suppress()
+        - skw("modality")
         - modality("modality")
         - Close("guarantee", ["do", "modality"]).suppress(),
         _build_guarantee,
     ).set_name("guarantee")
-    obligation_item = (constant | slo | guarantee).set_name("obligation")
+    obligation_items = {"const": constant, "slo": slo, "guarantee": guarantee}
     ob_group = _loc(
-        kw("group").suppress()
-        - opt_name
-        - pp.Opt(block(obligation_item, "group", ["const", "slo", "guarantee"])),
+        skw("group") - opt_name - pp.Opt(block(obligation_items, "group")),
         _build_group,
     ).set_name("obligation group")
     obligations = _loc(
-        kw("obligations").suppress()
+        skw("obligations")
         - opt_name
-        - pp.Opt(
-            block(obligation_item | ob_group, "obligations", ["const", "slo", "guarantee", "group"])
-        ),
+        - pp.Opt(block({**obligation_items, "group": ob_group}, "obligations")),
         _build_obligations,
     ).set_name("obligations")
 
-    top_item = (provider | consumer | supporting | service | obligations).set_name("sla item")
+    top_item = Dispatch(
+        {
+            "provider": provider,
+            "consumer": consumer,
+            "supporting": supporting,
+            "service": service,
+            "obligations": obligations,
+        },
+        _word_at,
+    ).set_name("sla statement")
     sla = _loc(
-        kw("sla").suppress()
+        skw("sla")
         - opt_name
         - lbrace
         - pp.Group(pp.ZeroOrMore(top_item))("body")
