@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wsla.model.directives import Gauge, InvocationCount, ResponseTime, StatusRequest
 from wsla.sources import DataAbort, DataProblems, OnError, Origin, Record, read_data
 from wsla.sources.binding import Binding, parse_binding
 from wsla.sources.targets import MeasuredMetric, TargetIndex
+from wsla.sources.timestamps import format_ns
 
 T0 = 1_735_689_600 * 10**9
 
@@ -245,3 +248,53 @@ def test_problems_are_counted_beyond_those_kept(tmp_path: Path, index: TargetInd
     assert problems.counts == {"M004": 120}
     assert [d.code for d in shown] == ["M004"] * 5 + ["M014"]
     assert "115 more M004" in shown[-1].message
+
+
+_VALUES = st.one_of(
+    st.booleans(),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: not f.is_integer()),
+)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=4 * 10**18),
+            st.sampled_from(["getQuote/RT", "urn:load", "getQuote/Up"]),
+            _VALUES,
+        ),
+        max_size=30,
+    )
+)
+def test_csv_and_jsonl_read_back_what_was_written(rows: list[tuple[int, str, object]]) -> None:
+    import tempfile
+
+    index = TargetIndex(
+        [
+            MeasuredMetric("getQuote", "RT", ResponseTime(measurement_uri="urn:rt")),
+            MeasuredMetric("getQuote", "Load", Gauge(measurement_uri="urn:load")),
+            MeasuredMetric("getQuote", "Up", StatusRequest(request_uri="urn:up")),
+        ]
+    )
+
+    def text(value: object) -> str:
+        return str(value).lower() if isinstance(value, bool) else repr(value)
+
+    with tempfile.TemporaryDirectory() as folder:
+        csv_path = Path(folder) / "m.csv"
+        csv_path.write_text(
+            "time,target,value\n" + "".join(f"{format_ns(t)},{g},{text(v)}\n" for t, g, v in rows)
+        )
+        jsonl_path = Path(folder) / "m.jsonl"
+        jsonl_path.write_text(
+            "".join(
+                json.dumps({"time": format_ns(t), "target": g, "value": v}) + "\n"
+                for t, g, v in rows
+            )
+        )
+        for path in (csv_path, jsonl_path):
+            records, problems = read([path], index)
+            assert problems.total == 0
+            got = [(r.time, r.target, r.value, type(r.value)) for r in records]
+            assert got == [(t, g, v, type(v)) for t, g, v in rows]
