@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from wsla.check.scope import Context, MetricEntry, build_context, operands
-from wsla.check.walk import expression_parameters, expression_violations
+from wsla.check.walk import expression_parameters, expression_violations, function_schedule
 from wsla.model import (
     ActionGuarantee,
     DirectiveVariable,
@@ -36,7 +36,6 @@ from wsla.model import (
     ServiceLevelObjective,
     Span,
     Spec,
-    TSConstructor,
 )
 
 if TYPE_CHECKING:
@@ -248,7 +247,8 @@ def _function_edges(
         nonlocal counter, missing
         fid = f"function:{entry.key}#{counter}"
         counter += 1
-        detail = fn.xsi_type + (f" @{fn.schedule}" if isinstance(fn, TSConstructor) else "")
+        schedule = function_schedule(fn)
+        detail = fn.xsi_type + (f" @{schedule}" if schedule is not None else "")
         add(Node(fid, "function", f"{entry.name}#{fid.rsplit('#', 1)[1]}", where, fn.span, detail))
         edges.append(Edge(fid, parent, "input"))
         names: list[str] = []

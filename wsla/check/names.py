@@ -43,7 +43,8 @@ def _missing(kind: str, items: Iterable[_Named]) -> Iterator[Diagnostic]:
                 "N001",
                 f"{kind} has no name",
                 item.span,
-                help=f"add a `name` attribute: other parts of the SLA refer to a {kind} by it",
+                help=f"give the {kind} a name: the rest of the SLA and every report refer to"
+                " it by name",
             )
 
 

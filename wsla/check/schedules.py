@@ -14,7 +14,7 @@ from datetime import datetime
 
 from wsla.check import rule
 from wsla.check.scope import Context, MetricEntry
-from wsla.check.walk import expression_parameters, metric_refs
+from wsla.check.walk import expression_parameters, function_schedule, metric_refs
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic, Label
 from wsla.model import (
@@ -30,7 +30,6 @@ from wsla.model import (
     Spec,
     Status,
     TimePeriod,
-    TSConstructor,
 )
 
 _OFFSET = re.compile(r"^[+-](?:[01]\d|2[0-3]):[0-5]\d$")
@@ -202,7 +201,7 @@ def _upstream_schedules(
     definition = entry.metric.definition
     if isinstance(definition, MeasurementDirective) and definition.reading_schedule:
         names.append(definition.reading_schedule)
-    names.extend(fn.schedule for fn in entry.functions if isinstance(fn, TSConstructor))
+    names.extend(n for n in map(function_schedule, entry.functions) if n is not None)
     for name in names:
         found = ctx.resolve_schedule(name, entry.scope)
         if found is not None:

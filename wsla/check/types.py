@@ -39,6 +39,7 @@ from wsla.model import (
     ValueFunction,
     ValueOccurs,
 )
+from wsla.model.extensions import IntervalSeries, Percentile
 from wsla.model.functions import SpanFunction
 
 SERIES = frozenset({"TS", "Q"})
@@ -56,8 +57,12 @@ def category(t: MetricType | None) -> str | None:
 
 def natural_category(fn: Function) -> str | None:
     """What a function produces whatever its ``resultType`` says (None: unknown)."""
-    if isinstance(fn, TSConstructor | QualifyMeasurementTimeSeries):
+    if isinstance(fn, TSConstructor):
         return "TS"
+    if isinstance(fn, QualifyMeasurementTimeSeries):
+        # A series like its base metric (TS or Q): any series resultType fits.
+        declared = category(fn.result_type)
+        return declared if declared in SERIES else "TS"
     if isinstance(fn, QConstructor):
         return "Q"
     if isinstance(fn, RateOfChange | Arithmetic | Size | ValueFunction | Round):
@@ -116,6 +121,8 @@ SIGNATURES: dict[type[Function], tuple[tuple[str, Need], ...]] = {
     ValueOccurs: (("input", Need.SERIES), ("value", Need.SCALAR)),
     SpanFunction: (("input", Need.SERIES), ("value", Need.SCALAR)),
     RateOfChange: (("input", Need.NUMERIC),),
+    IntervalSeries: (("input", Need.SCALAR),),
+    Percentile: (("input", Need.SERIES), ("percent", Need.SCALAR | Need.NUMERIC)),
 }
 """Per function class: (field, what it needs). Subclasses not listed inherit by MRO."""
 

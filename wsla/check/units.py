@@ -18,8 +18,9 @@ Two known units are compatible when they have the same dimension and the same sc
 (``ms`` and ``milliseconds`` are; ``ms`` and ``s`` are not; ``%`` and ``ratio`` are not).
 A function carries its input's unit when it keeps values as they are (TSConstructor,
 QConstructor, TSSelect, Mean, Average, Median, Mode, Max, Sum, Round, Plus and Minus of
-like units, QualifyMeasurementTimeSeries); ``Times`` and ``Divide`` convert, and counts
-(Size, ValueOccurs, Number…/Percentage…Threshold, Span, RateOfChange) have no known unit.
+like units, QualifyMeasurementTimeSeries, and our Min, Percentile and IntervalSeries);
+``Times`` and ``Divide`` convert, and counts and shares (Size, ValueOccurs,
+Number…/Percentage…Threshold, Span, RateOfChange, our Count and Ratio) have no known unit.
 """
 
 from __future__ import annotations
@@ -34,19 +35,41 @@ from wsla.check.scope import Context, MetricEntry
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic
 from wsla.model import (
-    Aggregate,
+    Average,
     Function,
+    Max,
+    Mean,
+    Median,
     MetricRef,
     Minus,
+    Mode,
     Operand,
     Plus,
     QConstructor,
     QualifyMeasurementTimeSeries,
     Round,
     Spec,
+    Sum,
     TSConstructor,
     TSSelect,
 )
+from wsla.model.extensions import IntervalSeries, Min, Percentile
+
+_KEEPS_UNIT: tuple[type[Function], ...] = (
+    TSConstructor,
+    QConstructor,
+    Average,
+    Mean,
+    Median,
+    Mode,
+    Max,
+    Sum,
+    Round,
+    Min,
+    Percentile,
+    IntervalSeries,
+)
+"""Functions whose result is in the unit of their ``input`` (Count, a count, is not)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +158,11 @@ def operand_unit(
 def function_unit(
     ctx: Context, holder: MetricEntry, fn: Function, seen: frozenset[str] = frozenset()
 ) -> Unit | None:
-    if isinstance(fn, TSConstructor | QConstructor | Aggregate | Round):
-        return operand_unit(ctx, holder, fn.input, seen)
+    if isinstance(fn, _KEEPS_UNIT):
+        source = getattr(fn, "input", None)
+        if isinstance(source, MetricRef | Function):
+            return operand_unit(ctx, holder, source, seen)
+        return None
     if isinstance(fn, TSSelect):
         return operand_unit(ctx, holder, fn.operand, seen)
     if isinstance(fn, Plus | Minus):

@@ -25,7 +25,6 @@ from wsla.model import (
     ServiceLevelObjective,
     Span,
     Spec,
-    TSConstructor,
     ViolationPredicate,
 )
 
@@ -57,10 +56,18 @@ def constant_refs(functions: Iterable[Function]) -> Iterator[Ref]:
                 yield Ref(child.name, child.span or f.span, "Constant")
 
 
+def function_schedule(fn: Function) -> str | None:
+    """The schedule a function samples on (TSConstructor, extensions such as
+    IntervalSeries): any function with a ``schedule`` name."""
+    value = getattr(fn, "schedule", None)
+    return value if isinstance(value, str) else None
+
+
 def schedule_refs(functions: Iterable[Function]) -> Iterator[Ref]:
     for f in functions:
-        if isinstance(f, TSConstructor):
-            yield Ref(f.schedule, f.span, "Schedule")
+        name = function_schedule(f)
+        if name is not None:
+            yield Ref(name, f.span, "Schedule")
 
 
 def _nodes(expr: Expression) -> list[Expression]:
