@@ -44,8 +44,8 @@ CODES: tuple[Code, ...] = (
         "E004",
         _E,
         "unresolved SLA parameter",
-        "An obligation's predicate, a notification or nothing else names an SLA parameter that "
-        "no service object declares, so it can never have a value.",
+        "An obligation's predicate or a notification names an SLA parameter that no service "
+        "object declares, so it can never have a value.",
         bad='<Predicate xsi:type="Less">\n  <SLAParameter>Latency</SLAParameter><Value>5</Value>\n'
         "</Predicate>",
         good='<SLAParameter name="Latency"><Metric>AvgRT</Metric></SLAParameter>',
