@@ -1141,9 +1141,8 @@ def grammar() -> pp.ParserElement:
         .add_parse_action(_to_datetime)
     )
     unit_word = Words(vocab.UNIT_TO_PART, "interval unit")
-    interval = _loc(kw("empty") | pp.OneOrMore(integer + unit_word), _build_interval).set_name(
-        "interval"
-    )
+    interval_parts = (kw("empty") | pp.OneOrMore(integer + unit_word)).set_name("interval")
+    interval = _loc(interval_parts, _build_interval).set_name("interval")
     type_name = Words(vocab.TYPE_NAMES, "type").add_parse_action(lambda t: vocab.TYPE_NAMES[t[0]])
     role = Words((r.value for r in Role), "role").add_parse_action(lambda t: Role(t[0]))
     modality = Words(vocab.MODALITIES, "execution modality").add_parse_action(

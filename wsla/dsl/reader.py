@@ -44,6 +44,7 @@ def parse(text: str, path: str | None = None) -> tuple[Spec | None, list[Diagnos
         at = lexical.unterminated_string
         quote = text[at]
         what = "string" if quote == '"' else "quoted name"
+        what += f": this {quote} has no closing {quote} on its line"
         return (
             None,
             [
@@ -115,8 +116,11 @@ def _error(  # noqa: PLR0917
     return diagnostic(code, message, source.span(start, max(end, start + 1)), help=help)
 
 
+_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[^\s,(){}\[\]]+')
+
+
 def _token_end(text: str, loc: int) -> int:
-    match = _WORD.match(text, loc) or _NUMBER.match(text, loc)
+    match = _TOKEN.match(text, loc)
     if match:
         return match.end()
     return min(loc + 1, len(text))
@@ -163,6 +167,15 @@ def _syntax_error(source: Source, exc: pp.ParseBaseException) -> Diagnostic:
     word = word_match.group() if word_match else None
     end = _token_end(text, loc)
 
+    if word is not None and word in vocab.RESERVED and _after_statement_keyword(text, loc):
+        return _error(
+            source,
+            loc,
+            end,
+            "D028",
+            f"`{word}` is a keyword, not a name",
+            f"to use it as a name, put it in backticks: `{word}`",
+        )
     close = _CLOSE.fullmatch(expected)
     if close:
         block = close.group(1)
@@ -176,6 +189,24 @@ def _syntax_error(source: Source, exc: pp.ParseBaseException) -> Diagnostic:
                 "D004",
                 f"missing `}}` to close the {block} block",
                 "every `{` needs a matching `}`",
+            )
+        if word is not None and word not in candidates and _belongs_elsewhere(word):
+            return _error(
+                source,
+                loc,
+                end,
+                "D004",
+                f"missing `}}` to close the {block} block before `{word}`",
+                f"`{word}` does not belong in a {block} block: close the block first",
+            )
+        if not word and text[loc] not in _PUNCTUATION:
+            return _error(
+                source,
+                loc,
+                end,
+                "D019",
+                f"unexpected character {found}",
+                f"expected {listing} or `}}` in the {block} block",
             )
         if word is not None and word not in candidates:
             hint = did_you_mean(word, candidates)
@@ -227,7 +258,7 @@ def _syntax_error(source: Source, exc: pp.ParseBaseException) -> Diagnostic:
             f"to use it as a name, quote it in backticks: `\\`{word}\\``",
         )
     if expected == "interval unit":
-        if word is None:
+        if word is None or word in vocab.RESERVED:
             return _error(
                 source,
                 loc,
@@ -259,6 +290,43 @@ def _syntax_error(source: Source, exc: pp.ParseBaseException) -> Diagnostic:
     if expected in ("')'", "']'"):
         help = "a parenthesis or bracket is not closed"
     return _error(source, loc, end, "D001", f"expected {expected}, found {found}", help)
+
+
+_NAMED_STATEMENTS = frozenset(
+    (
+        "sla",
+        "provider",
+        "consumer",
+        "supporting",
+        "service",
+        "operation",
+        "group",
+        "hosting",
+        "schedule",
+        "trigger",
+        "const",
+        "macro",
+        "expand",
+        "assign",
+        "parameter",
+        "metric",
+        "slo",
+        "guarantee",
+        "obligations",
+        "action",
+    )
+)
+_PREVIOUS_WORD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t\r\n]+\Z")
+
+
+def _after_statement_keyword(text: str, loc: int) -> bool:
+    """True when the word at ``loc`` stands where a statement's optional name would be."""
+    match = _PREVIOUS_WORD.search(text, max(0, loc - 40), loc)
+    return match is not None and match.group(1) in _NAMED_STATEMENTS
+
+
+def _belongs_elsewhere(word: str) -> bool:
+    return any(word in words for words in BLOCK_KEYWORDS.values())
 
 
 _PUNCTUATION = '{}()[],.:=<>+-*/"`%'
