@@ -374,3 +374,11 @@ def test_helpers_directly() -> None:
     assert fx.equal(1, 1.0)
     assert not fx.equal("1", 1)
     assert fx.divide(1, 0) is None
+
+
+def test_infinities_do_not_crash() -> None:
+    inf = math.inf
+    assert math.isnan(over_queue(lambda q: Mean(input=q), [inf, -inf]))
+    assert over_queue(lambda q: Sum(input=q), [1e308, 1e308]) == inf
+    assert over_queue(lambda q: Max(input=q), [inf, 1]) == inf
+    assert over_scalars(lambda x, y: Times(left=x, right=y), 10**400, 1.0) is None

@@ -57,7 +57,10 @@ def exact_sum(values: Sequence[int | float]) -> int | float:
     """Sum of ints exactly, or a correctly rounded float sum (``math.fsum``)."""
     if all(type(v) is int for v in values):
         return sum(values)
-    return math.fsum(values)
+    try:
+        return math.fsum(values)
+    except (OverflowError, ValueError):  # ±inf partial sums: IEEE arithmetic says what
+        return float(sum(float(v) for v in values))
 
 
 def _arith(op: Callable[[Any, Any], Any]) -> Callable[[Value, Value], Value]:
@@ -302,7 +305,11 @@ class TSSelectNode(Node):
         self.element = fn.element
 
     def on_change(self, time: int) -> bool:
-        values = self.args[0].value.values
+        series = self.args[0].value
+        if not isinstance(series, Series):
+            self.value = None
+            return True
+        values = series.values
         index = len(values) - 1 + self.element
         self.value = values[index] if index >= 0 else None
         return True
@@ -379,7 +386,7 @@ class RateOfChangeNode(Node):
     def on_change(self, time: int) -> bool:
         v = self.args[0].value
         if self.series_input:
-            if len(v) < 2:
+            if not isinstance(v, Series) or len(v) < 2:
                 self.value = None
             else:
                 self.value = rate(
@@ -399,10 +406,18 @@ class QualifyNode(Node):
 
     __slots__ = ()
 
+    def __init__(self, plan: Any, args: tuple[Any, ...]) -> None:
+        super().__init__(plan, args)
+        self.value = Series()
+
+    def reset(self) -> None:
+        super().reset()
+        self.value = Series()
+
     def on_change(self, time: int) -> bool:
         base, validation, wanted = (a.value for a in self.args)
         out = Series()
-        if wanted is not None:
+        if wanted is not None and isinstance(base, Series) and isinstance(validation, Series):
             vtimes = list(validation.times)
             vvalues = list(validation.values)
             for t, v in base:
@@ -424,9 +439,11 @@ class IntervalSeriesNode(Node):
         self.ticker = plan.ticker
         self.pending_t: list[int] = []
         self.pending_v: list[Value] = []
+        self.value = Series()
 
     def reset(self) -> None:
         super().reset()
+        self.value = Series()
         self.pending_t.clear()
         self.pending_v.clear()
 
@@ -498,7 +515,20 @@ def _pure(
     operands: Callable[[Any], tuple[Any, ...]],
     kinds: tuple[str, ...],
 ) -> FunctionSpec:
+    if SERIES in kinds:
+        compute = _needs_series(compute, kinds.index(SERIES))
     return FunctionSpec(operands, kinds, False, _node_factory(compute, len(kinds)))
+
+
+def _needs_series(compute: Callable[..., Value], position: int) -> Callable[..., Value]:
+    """Undefined when the series operand has no value (never a crash)."""
+
+    def guarded(*args: Value) -> Value:
+        if not isinstance(args[position], Series):
+            return None
+        return compute(*args)
+
+    return guarded
 
 
 def _window_check(fn: Any) -> str | None:

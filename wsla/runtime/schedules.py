@@ -99,7 +99,10 @@ class CalendarMask:
     def contains(self, ns: int) -> bool:
         if ns < self.start_ns:
             return False
-        local = ns_to_datetime(ns).astimezone(self.zone)
+        try:
+            local = ns_to_datetime(ns).astimezone(self.zone)
+        except (OverflowError, ValueError):  # outside datetime's years
+            return False
         return (
             self.months[local.month - 1] == "1"
             and self.days[local.day - 1] == "1"
@@ -179,7 +182,10 @@ class Ticker:
     def raw(self, k: int) -> int:
         """``Start + k·Interval`` in ns, whether or not past End."""
         if self.months:
-            moment = add_months(self.start, k * self.months)
+            try:
+                moment = add_months(self.start, k * self.months)
+            except (ValueError, OverflowError):  # beyond year 9999
+                return NEVER
             return datetime_to_ns(moment) + k * self.fixed_ns
         return self.start_ns + k * self.fixed_ns
 

@@ -93,7 +93,7 @@ class Series:
         out.values.extend(values)
         try:
             math.fsum(values)  # C speed; raises on a string (bools were read as 1/0)
-        except (TypeError, OverflowError):
+        except (TypeError, OverflowError, ValueError):  # ValueError: inf + -inf
             out.non_numbers = sum(1 for v in values if not is_number(v))
         return out
 
