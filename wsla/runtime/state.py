@@ -50,8 +50,28 @@ ENGINE_STATE = (
 )
 """Evaluator attributes holding plain (JSON-able) state, saved as they are."""
 
-ENGINE_SPECIAL = ("_buffer", "_tracks", "_state", "_nodes", "_finished", "_fast_end")
-"""Evaluator state with its own encoding."""
+ENGINE_SPECIAL = ("_buffer", "_tracks", "_state", "_nodes", "_finished")
+"""Evaluator state with its own encoding (``_finished`` must be false)."""
+
+ENGINE_STRUCTURE = (
+    "plan",
+    "_pos",
+    "_closure",
+    "_record_closure",
+    "_sched_nodes",
+    "_targets",
+    "_operations",
+    "_param_nodes",
+    "_params_of",
+    "_routes",
+    "_slos_by_param",
+    "_slos_by_sched",
+    "_gs_by_param",
+    "_gs_by_slo",
+    "_gs_by_sched",
+    "_fast_end",
+)
+"""Built from the plan and the options (``_fast_end`` is ``end`` until ``finish``)."""
 
 ENGINE_CONFIG = ("_lateness", "_start", "_end", "_trace", "_emit_params")
 """Construction options: a checkpoint is only restored into an evaluator built alike."""
@@ -96,7 +116,7 @@ class StateError(ValueError):
 
 def encode_value(value: Any) -> Any:
     """A runtime value as JSON-able data (see the module docstring)."""
-    if value is None or type(value) is int or type(value) is str:
+    if value is None or type(value) in (int, str, bool):
         return value
     if type(value) is float:
         # JSON has no NaN/inf: keep them as tagged strings
@@ -109,8 +129,6 @@ def encode_value(value: Any) -> Any:
                 [encode_value(v) for v in value.values],
             ]
         }
-    if isinstance(value, bool):
-        return int(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
@@ -122,7 +140,7 @@ def encode_value(value: Any) -> Any:
 
 def decode_value(data: Any) -> Any:
     """The inverse of :func:`encode_value`."""
-    if data is None or type(data) in (int, float, str):
+    if data is None or type(data) in (int, float, str, bool):
         return data
     if isinstance(data, dict) and len(data) == 1:
         if "float" in data:
@@ -187,6 +205,15 @@ def _config(ev: Evaluator) -> dict[str, Any]:
     return {name.lstrip("_"): getattr(ev, name) for name in ENGINE_CONFIG}
 
 
+def _copy(value: Any) -> Any:
+    # the engine keeps mutating its lists and dicts after the capture
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return value
+
+
 def capture(ev: Evaluator) -> dict[str, Any]:
     """The evaluator's mutable state as JSON-able data.
 
@@ -220,7 +247,7 @@ def capture(ev: Evaluator) -> dict[str, Any]:
     return {
         "version": STATE_VERSION,
         "config": _config(ev),
-        "engine": {name.lstrip("_"): getattr(ev, name) for name in ENGINE_STATE},
+        "engine": {name.lstrip("_"): _copy(getattr(ev, name)) for name in ENGINE_STATE},
         "buffer": buffer,
         "tracks": tracks,
         "obligations": {
