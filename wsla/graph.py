@@ -220,7 +220,14 @@ def dependencies(spec: Spec, context: Context | None = None) -> Dependencies:
                     else:
                         dangling[0] += 1
 
-    unique = tuple(dict.fromkeys(e for e in edges if e.source in nodes and e.target in nodes))
+    seen: set[tuple[str, str]] = set()
+    unique_edges: list[Edge] = []
+    for e in edges:
+        pair = (e.source, e.target)
+        if pair not in seen and e.source in nodes and e.target in nodes:
+            seen.add(pair)
+            unique_edges.append(e)
+    unique = tuple(unique_edges)
     succ: dict[str, list[str]] = {n: [] for n in nodes}
     pred: dict[str, list[str]] = {n: [] for n in nodes}
     for e in unique:

@@ -109,6 +109,8 @@ class Context:
     obligation_constants: dict[str, Constant] = field(default_factory=dict)
     slos: dict[str, ServiceLevelObjective] = field(default_factory=dict)
     guarantees: dict[str, ActionGuarantee] = field(default_factory=dict)
+    _resolved: dict[tuple[int, str], MetricEntry | None] = field(default_factory=dict, repr=False)
+    """Memo of plain (non-macro) metric lookups; filled only after indexing is complete."""
 
     @cached_property
     def dependencies(self) -> Dependencies:
@@ -131,21 +133,23 @@ class Context:
         self, name: str, holder: MetricEntry | None, scope: int
     ) -> MetricEntry | None:
         """The metric ``name`` means when used inside ``holder`` (or in ``scope``)."""
-        if (
-            holder is not None
-            and holder.expansion is not None
-            and holder.template is not None
-            and any(m.name == name for m in holder.template.metrics)
-        ):
-            copy = f"{holder.expansion.expansion_name}.{name}"
-            found = self.metrics_by_scope[holder.scope].get(copy)
-            if found is not None:
-                return found
-        for s in self.chain(scope):
-            entry = self.metrics_by_scope[s.index].get(name)
-            if entry is not None:
-                return entry
-        return None
+        if holder is not None and holder.expansion is not None:
+            # Inside a macro copy, a sibling template metric means this expansion's copy.
+            copy = self.metrics_by_scope[holder.scope].get(
+                f"{holder.expansion.expansion_name}.{name}"
+            )
+            if copy is not None and copy.expansion is holder.expansion:
+                return copy
+        key = (scope, name)
+        if key in self._resolved:
+            return self._resolved[key]
+        found: MetricEntry | None = None
+        current: int | None = scope
+        while current is not None and found is None:
+            found = self.metrics_by_scope[current].get(name)
+            current = self.scopes[current].parent
+        self._resolved[key] = found
+        return found
 
     def visible_metrics(self, holder: MetricEntry | None, scope: int) -> list[str]:
         names: list[str] = []
