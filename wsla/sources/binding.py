@@ -505,9 +505,6 @@ def compile_table(
     return _compile_wide(table, index, problems, read_time, text_is_typed)
 
 
-_UNRESOLVED: Any = object()
-
-
 def _compile_long(
     table: Table,
     index: TargetIndex | None,
@@ -577,8 +574,6 @@ def _compile_wide(
         feed_columns.append(columns.index(feed.column))
     objects = dict(table.objects)
     keyed = table.key is not None
-    # key value -> per feed, the targets it feeds (None: the key matched nothing)
-    resolved: dict[str, list[list[str]] | None] = {}
     why_by_key: dict[str, str] = {}
     running: dict[tuple[int, str], _RunningSum] = {}
     counts: dict[tuple[int, str], int] = {}
@@ -631,14 +626,30 @@ def _compile_wide(
         # to this spec (one binding serves several specs), not malformed.
         return out, None
 
-    def targets_of(key: str | None, origin: Origin) -> list[list[str]] | None:
-        slot_key = key or ""
+    # Per key value: the feeds that reach something, compiled to plain tuples
+    # (index, column position, negate, derive code, targets, feed); None = a bad key.
+    Active = tuple[tuple[int, int | None, bool, int, tuple[str, ...], Feed], ...]
+    active_by_key: dict[object, Active | None] = {}
+    derive_code = {Derive.VALUE: 0, Derive.RUNNING_COUNT: 1, Derive.RUNNING_SUM: 2}
+
+    def activate(key: object, origin: Origin) -> Active | None:
+        if keyed and (not isinstance(key, str) or not key):
+            problems.report("M005", f"key {key!r} is not a name", origin)
+            return None
+        assert key is None or isinstance(key, str)
         found, why = resolve(key)
-        resolved[slot_key] = found
-        if why is not None:
-            why_by_key[slot_key] = why
-            problems.report("M008", why, origin)
-        return found
+        if found is None:
+            active_by_key[key] = None
+            why_by_key[key or ""] = why or "no metric"
+            problems.report("M008", why_by_key[key or ""], origin)
+            return None
+        active: Active = tuple(
+            (i, position, feed.negate, derive_code[feed.derive], tuple(found[i]), feed)
+            for i, (feed, position) in enumerate(plan)
+            if found[i]
+        )
+        active_by_key[key] = active
+        return active
 
     def bad_cell(feed: Feed, message: str, origin: Origin, code: str = "M005") -> list[RawRecord]:
         problems.report(code, f"column {feed.column!r}: {message}", origin)
@@ -650,60 +661,58 @@ def _compile_wide(
         except TimestampError as exc:
             problems.report(exc.code, exc.message, origin)
             return []
-        key: str | None = None
-        if keyed:
-            raw_key = row[1]
-            if not isinstance(raw_key, str) or not raw_key:
-                problems.report("M005", f"key {raw_key!r} is not a name", origin)
+        key = row[1] if keyed else None
+        try:
+            active = active_by_key[key]
+        except (KeyError, TypeError):
+            active = activate(key, origin)
+            if active is None:
                 return []
-            key = raw_key
-        per_feed = resolved.get(key or "", _UNRESOLVED)
-        if per_feed is _UNRESOLVED:
-            per_feed = targets_of(key, origin)
-            if per_feed is None:
+        else:
+            if active is None:
+                problems.report("M008", why_by_key[key or ""], origin)  # type: ignore[index]
                 return []
-        elif per_feed is None:
-            problems.report("M008", why_by_key[key or ""], origin)
+        if not active:
+            # A known object none of whose metrics these feeds reach: the row is of no
+            # use to this spec (one binding serves several specs), not malformed.
+            problems.unused += 1
             return []
-        # First read every cell a feed needs (a bad cell drops the whole row), then
-        # emit: running counts and sums must not move for a dropped row.
+        # First read every cell (a bad cell drops the whole row), then emit: running
+        # counts and sums must not move for a dropped row.
         cells: list[Any] = []
-        for i, (feed, position) in enumerate(plan):
-            if position is None or not per_feed[i]:
+        for _, position, negate, derive, _, feed in active:
+            if position is None:
                 cells.append(None)
                 continue
-            raw = row[position]
             try:
-                value = read_cell(raw)
+                value = read_cell(row[position])
             except ValueProblem as exc:
                 return bad_cell(feed, exc.message, origin, exc.code)
-            if feed.negate:
+            if negate:
                 if value in (0, 1):  # True and False included
                     value = not value
                 else:
                     return bad_cell(feed, f"{value!r} is not true or false", origin)
-            elif feed.derive is Derive.RUNNING_SUM and isinstance(value, str):
+            elif derive == 2 and isinstance(value, str):
                 return bad_cell(feed, f"{value!r} cannot be summed", origin)
             cells.append(value)
         out: list[RawRecord] = []
-        if not any(per_feed):
-            problems.unused += 1
-            return out
-        for i, (feed, _) in enumerate(plan):
-            derive = feed.derive
-            for target in per_feed[i]:
-                if derive is Derive.VALUE:
-                    out.append((time, target, cells[i], origin))
-                elif derive is Derive.RUNNING_COUNT:
+        for (i, _, _, derive, targets, _), value in zip(active, cells, strict=True):
+            if derive == 0:
+                for target in targets:
+                    out.append((time, target, value, origin))
+            elif derive == 1:
+                for target in targets:
                     slot = (i, target)
                     count = counts.get(slot, 0) + 1
                     counts[slot] = count
                     out.append((time, target, count, origin))
-                else:
+            else:
+                for target in targets:
                     total = running.get((i, target))
                     if total is None:
                         total = running[(i, target)] = _RunningSum()
-                    out.append((time, target, total.add(cells[i]), origin))
+                    out.append((time, target, total.add(value), origin))
         return out
 
     return RowMapper(tuple(columns), map_row)
