@@ -11,9 +11,13 @@ Node ids: ``metric:<ServiceDefinition>/…/<Metric>``, ``directive:<same>``,
 metric's own function is 0), ``parameter:<name>``, ``slo:<name>``, ``guarantee:<name>``,
 ``action:<party>.<actionName>``.
 
->>> from wsla.graph import build_graph, impact  # doctest: +SKIP
->>> impact(build_graph(spec), "ProbedUtilization")  # doctest: +SKIP
-['action:XInc.notification', 'guarantee:…', 'slo:ConditionalSLOForTransactionRate']
+Example (the stock quote SLA of ``specs/``)::
+
+    g = build_graph(spec)
+    impact(g, "ProbedUtilization")
+    # ['action:XInc.notification',
+    #  'guarantee:ConditionalSLOForTransactionRateGuarantee',
+    #  'slo:ConditionalSLOForTransactionRate']
 """
 
 from __future__ import annotations
