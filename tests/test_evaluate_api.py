@@ -232,3 +232,12 @@ def test_throughput_spec_uses_invocation_count_and_sum(workload: Path) -> None:
         1 for t, op in zip(ts, ops, strict=True) if op == "getQuote" and t < first_hour_end
     )
     assert sum(calls[1:]) == expected
+
+
+def test_a_dsl_spec_evaluates_like_its_xml(tmp_path: Path) -> None:
+    from wsla.dsl.printer import dumps_dsl
+    from wsla.evaluation import load_spec
+
+    dsl = tmp_path / "small.wsla"
+    dsl.write_text(dumps_dsl(load_spec(SPEC)), encoding="utf-8")
+    assert outcomes_json(evaluate(dsl, DATA)) == outcomes_json(evaluate(SPEC, DATA))
