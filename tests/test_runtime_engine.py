@@ -480,3 +480,31 @@ def test_gauge_directive_class_is_registered() -> None:
 
     assert DIRECTIVES[Gauge].__name__ == "DirectiveNode"
     assert datetime.now(UTC) > T0
+
+
+def test_unbounded_window_is_bounded_by_the_limit_and_reported() -> None:
+    from wsla.limits import Limits
+
+    spec = make_spec(
+        [
+            gauge("G"),
+            metric("Q", QConstructor(input=ref("G"))),
+            metric("Q2", QConstructor(input=ref("G"), window=2)),
+            metric("S", Sum(input=ref("Q"))),
+        ],
+        parameters=[param("PS", "S")],
+    )
+    ev = Evaluator(spec, limits=Limits(max_window=3))
+    for i in range(1, 6):
+        ev.feed("Svc/G", at(i), i)
+    result = ev.finish()
+    assert values_of(result, "PS")[-1] == (5.0, 3 + 4 + 5)
+    assert [(d.code, str(d.severity)) for d in result.diagnostics] == [("L104", "warning")]
+    assert "Svc/Q" in result.diagnostics[0].message
+    assert result.to_json()["diagnostics"][0]["code"] == "L104"
+    assert (
+        Evaluator(spec)
+        .finish()
+        .diagnostics[0]
+        .message.endswith("newest 1,000,000 elements (Limits.max_window)")
+    )

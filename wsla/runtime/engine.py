@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from wsla.diagnostics import Diagnostic
+from wsla.limits import Limits
 from wsla.model.spec import Spec
 from wsla.model.types import ExecutionModality
 from wsla.runtime.directives import DIRECTIVES, DirectiveNode, ResponseTimeNode
@@ -77,6 +79,8 @@ class Result:
     late_records: int
     outside_window: int
     unknown_targets: dict[str, int]
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """The plan's warnings (e.g. L104: a series bounded by ``Limits.max_window``)."""
     _evidence: dict[int, tuple[Evidence, ...]] = field(default_factory=dict, repr=False)
 
     def violations(self) -> list[Violation]:
@@ -101,6 +105,10 @@ class Result:
             "late_records": self.late_records,
             "outside_window": self.outside_window,
             "unknown_targets": dict(self.unknown_targets),
+            "diagnostics": [
+                {"code": d.code, "severity": str(d.severity), "message": d.message}
+                for d in self.diagnostics
+            ],
             "summaries": [s.to_json() for s in self.summaries.values()],
             "outcomes": [o.to_json() for o in self.outcomes],
         }
@@ -126,8 +134,13 @@ class Evaluator:
         end: int | datetime | None = None,
         trace: bool = False,
         parameter_values: bool = True,
+        limits: Limits | None = None,
     ) -> None:
-        plan = spec_or_plan if isinstance(spec_or_plan, Plan) else compile_plan(spec_or_plan)
+        plan = (
+            spec_or_plan
+            if isinstance(spec_or_plan, Plan)
+            else compile_plan(spec_or_plan, limits=limits)
+        )
         if allowed_lateness_ns < 0:
             raise ValueError("allowed_lateness_ns must be >= 0")
         self.plan = plan
@@ -532,6 +545,7 @@ class Evaluator:
             late_records=self._late,
             outside_window=self._outside,
             unknown_targets=dict(self._unknown),
+            diagnostics=self.plan.diagnostics,
             _evidence=self._evidence,
         )
 

@@ -322,9 +322,8 @@ class QConstructorNode(Node):
 
     def __init__(self, plan: Any, args: tuple[Any, ...]) -> None:
         super().__init__(plan, args)
-        fn = plan.definition
-        assert isinstance(fn, f.QConstructor)
-        self.value = Series(fn.window)
+        assert isinstance(plan.definition, f.QConstructor)
+        self.value = Series(plan.window)
 
     def reset(self) -> None:
         super().reset()
@@ -348,9 +347,8 @@ class TSConstructorNode(Node):
 
     def __init__(self, plan: Any, args: tuple[Any, ...]) -> None:
         super().__init__(plan, args)
-        fn = plan.definition
-        assert isinstance(fn, f.TSConstructor)
-        self.value = Series(fn.window)
+        assert isinstance(plan.definition, f.TSConstructor)
+        self.value = Series(plan.window)
         self.gaps: list[int] = []
 
     def reset(self) -> None:

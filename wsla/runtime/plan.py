@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wsla.codes import diagnostic
-from wsla.diagnostics import Diagnostic
+from wsla.diagnostics import Diagnostic, Severity
+from wsla.limits import DEFAULT_LIMITS, Limits
 from wsla.model import functions as f
 from wsla.model.directives import MeasurementDirective
 from wsla.model.obligations import ActionGuarantee, Notification, OnSchedule, ServiceLevelObjective
@@ -67,6 +68,8 @@ class PlanNode:
     metric: str | None
     """The metric's qualified name when this is a metric's own node (not nested)."""
     span: Span | None = field(compare=False)
+    window: int | None = None
+    """Elements a QConstructor/TSConstructor keeps (its Window bounded by the limits)."""
 
     @property
     def measured(self) -> bool:
@@ -147,6 +150,8 @@ class Plan:
     """Record target → measured nodes it feeds (``Object/Metric``, full path, URIs)."""
     operations: Mapping[str, tuple[int, ...]]
     """Service object (name or path) → directive nodes fed by its invocation records."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """Warnings about the evaluation (series bounded by ``Limits.max_window``)."""
 
     def metric_node(self, name: str) -> PlanNode:
         """A metric's node by qualified name (``Svc/Op/Metric``) or ``Op/Metric``."""
@@ -663,8 +668,41 @@ class _Compiler:
         )
 
 
-def compile_plan(spec: Spec) -> Plan:
-    """Compile ``spec`` for evaluation, or raise :class:`PlanError` with every problem."""
+def _windows(
+    built: list[dict[str, Any]], max_window: int
+) -> tuple[list[int | None], list[Diagnostic]]:
+    """Each node's effective series window: a constructor keeps at most ``max_window``
+    elements (``Limits.max_window``); an unbounded or larger ``Window`` is bounded and
+    reported once (L104, a warning: evaluation goes on with the newest elements)."""
+    windows: list[int | None] = []
+    notes: list[Diagnostic] = []
+    for e in built:
+        fn = e["definition"]
+        if not isinstance(fn, f.QConstructor | f.TSConstructor):
+            windows.append(None)
+            continue
+        if fn.window is None or fn.window > max_window:
+            written = "no Window" if fn.window is None else f"Window {fn.window}"
+            notes.append(
+                diagnostic(
+                    "L104",
+                    f"`{e['name']}` has {written}: it keeps the newest {max_window:,} elements "
+                    "(Limits.max_window)",
+                    e["span"] or getattr(fn, "span", None),
+                    severity=Severity.WARNING,
+                )
+            )
+            windows.append(max_window)
+        else:
+            windows.append(fn.window)
+    return windows, notes
+
+
+def compile_plan(spec: Spec, *, limits: Limits | None = None) -> Plan:
+    """Compile ``spec`` for evaluation, or raise :class:`PlanError` with every problem.
+
+    ``limits`` (default ``wsla.limits.DEFAULT_LIMITS``) bounds series windows; bounded
+    constructors are listed in ``Plan.diagnostics`` as L104 warnings."""
     c = _Compiler(spec)
     c.collect()
     c.declare()
@@ -676,6 +714,7 @@ def compile_plan(spec: Spec) -> Plan:
     targets, operations = c.targets()
     if c.problems:
         raise PlanError(c.problems)
+    windows, notes = _windows(c.built, (limits or DEFAULT_LIMITS).max_window)
     schedules = tuple(c.schedules)
     nodes = tuple(
         PlanNode(
@@ -689,6 +728,7 @@ def compile_plan(spec: Spec) -> Plan:
             ticker=schedules[e["schedule"]].ticker if e["schedule"] is not None else None,
             metric=e["metric"],
             span=e["span"],
+            window=windows[e["index"]],
         )
         for e in c.built
     )
@@ -702,6 +742,7 @@ def compile_plan(spec: Spec) -> Plan:
         guarantees=guarantees,
         targets=targets,
         operations=operations,
+        diagnostics=tuple(notes),
     )
 
 
