@@ -643,12 +643,12 @@ def run_cli(data: bytes, suffix: str = ".xml") -> None:
     """``wsla validate FILE`` through click: exit 0 or 1, never 3 or a traceback."""
     from click.testing import CliRunner
 
-    from wsla.cli import main
+    from wsla.cli import cli
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"case{suffix}"
         path.write_bytes(data)
-        result = CliRunner().invoke(main, ["validate", "--format", "json", str(path)])
+        result = CliRunner().invoke(cli, ["validate", "--format", "json", str(path)])
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     if result.exit_code not in (0, 1) or "Traceback" in result.output:
