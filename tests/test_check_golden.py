@@ -8,6 +8,7 @@ and review the diff.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -21,11 +22,15 @@ CODES = [c.code for c in semantic.CODES]
 UPDATE = os.environ.get("WSLA_UPDATE_GOLDEN") == "1"
 
 
-def _run(case: Path) -> tuple[list[str], str]:
+_EXPECT = re.compile(r"^(?:<!--|//) (?P<code>\w+): .*; expect (?P<pos>[\d:, ]+?)(?: -->)?$", re.M)
+
+
+def _run(case: Path) -> tuple[list[str], list[str], str]:
     shown = f"tests/cases/check/{case.name}"
     text = case.read_text(encoding="utf-8")
     found = validate_source(case.read_bytes(), shown)
-    return [d.code for d in found], render_text(found, {shown: text})
+    where = sorted({f"{d.span.line}:{d.span.column}" for d in found if d.span is not None})
+    return [d.code for d in found], where, render_text(found, {shown: text})
 
 
 @pytest.mark.parametrize("suffix", [".xml", ".wsla"])
@@ -33,9 +38,13 @@ def _run(case: Path) -> tuple[list[str], str]:
 def test_case_yields_exactly_its_code(code: str, suffix: str) -> None:
     case = CASES / f"{code}{suffix}"
     assert case.exists(), f"no golden case {case.name} for {code}"
-    codes, rendered = _run(case)
+    codes, where, rendered = _run(case)
     assert codes, f"{case.name} produced no diagnostic"
     assert set(codes) == {code}, rendered
+    # The header comment states the code and the line:column it must be reported at.
+    header = _EXPECT.search(case.read_text(encoding="utf-8"))
+    assert header is not None and header["code"] == code, "header: <code>: …; expect L:C"
+    assert where == sorted(header["pos"].split(", ")), rendered
     golden = case.with_name(case.name + ".txt")
     if UPDATE:
         golden.write_text(rendered, encoding="utf-8")
