@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from wsla.diagnostics import Diagnostic
+from wsla.codes import diagnostic
+from wsla.diagnostics import Diagnostic, Severity
 from wsla.limits import Limits
 from wsla.model.spec import Spec
 from wsla.model.types import ExecutionModality
@@ -80,7 +81,7 @@ class Result:
     outside_window: int
     unknown_targets: dict[str, int]
     diagnostics: tuple[Diagnostic, ...] = ()
-    """The plan's warnings (e.g. L104: a series bounded by ``Limits.max_window``)."""
+    """Warnings: L104 for a series that reached ``Limits.max_window``."""
     _evidence: dict[int, tuple[Evidence, ...]] = field(default_factory=dict, repr=False)
 
     def violations(self) -> list[Violation]:
@@ -545,9 +546,28 @@ class Evaluator:
             late_records=self._late,
             outside_window=self._outside,
             unknown_targets=dict(self._unknown),
-            diagnostics=self.plan.diagnostics,
+            diagnostics=self._limit_reached(),
             _evidence=self._evidence,
         )
+
+    def _limit_reached(self) -> tuple[Diagnostic, ...]:
+        """L104 for each series bounded by ``Limits.max_window`` that filled up (a full
+        deque stays full, so looking at the end is looking at every step)."""
+        out = []
+        for index in self.plan.bounded:
+            pn = self.plan.nodes[index]
+            series = self._nodes[index].value
+            if isinstance(series, Series) and pn.window is not None and len(series) >= pn.window:
+                out.append(
+                    diagnostic(
+                        "L104",
+                        f"`{pn.metric or pn.name}` reached {pn.window:,} elements "
+                        "(Limits.max_window): only the newest are kept",
+                        pn.span,
+                        severity=Severity.WARNING,
+                    )
+                )
+        return tuple(out)
 
     # --- steps -------------------------------------------------------------------------
 

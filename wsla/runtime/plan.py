@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wsla.codes import diagnostic
-from wsla.diagnostics import Diagnostic, Severity
+from wsla.diagnostics import Diagnostic
 from wsla.limits import DEFAULT_LIMITS, Limits
 from wsla.model import functions as f
 from wsla.model.directives import MeasurementDirective
@@ -150,8 +150,9 @@ class Plan:
     """Record target → measured nodes it feeds (``Object/Metric``, full path, URIs)."""
     operations: Mapping[str, tuple[int, ...]]
     """Service object (name or path) → directive nodes fed by its invocation records."""
-    diagnostics: tuple[Diagnostic, ...] = ()
-    """Warnings about the evaluation (series bounded by ``Limits.max_window``)."""
+    bounded: tuple[int, ...] = ()
+    """QConstructor/TSConstructor nodes whose Window (absent or larger) is bounded by
+    ``Limits.max_window``; reaching the bound is reported (L104) in the result."""
 
     def metric_node(self, name: str) -> PlanNode:
         """A metric's node by qualified name (``Svc/Op/Metric``) or ``Op/Metric``."""
@@ -668,41 +669,27 @@ class _Compiler:
         )
 
 
-def _windows(
-    built: list[dict[str, Any]], max_window: int
-) -> tuple[list[int | None], list[Diagnostic]]:
+def _windows(built: list[dict[str, Any]], max_window: int) -> tuple[list[int | None], list[int]]:
     """Each node's effective series window: a constructor keeps at most ``max_window``
-    elements (``Limits.max_window``); an unbounded or larger ``Window`` is bounded and
-    reported once (L104, a warning: evaluation goes on with the newest elements)."""
+    elements (``Limits.max_window``); returns the windows and the nodes so bounded."""
     windows: list[int | None] = []
-    notes: list[Diagnostic] = []
+    bounded: list[int] = []
     for e in built:
         fn = e["definition"]
         if not isinstance(fn, f.QConstructor | f.TSConstructor):
             windows.append(None)
-            continue
-        if fn.window is None or fn.window > max_window:
-            written = "no Window" if fn.window is None else f"Window {fn.window}"
-            notes.append(
-                diagnostic(
-                    "L104",
-                    f"`{e['name']}` has {written}: it keeps the newest {max_window:,} elements "
-                    "(Limits.max_window)",
-                    e["span"] or getattr(fn, "span", None),
-                    severity=Severity.WARNING,
-                )
-            )
+        elif fn.window is None or fn.window > max_window:
             windows.append(max_window)
+            bounded.append(e["index"])
         else:
             windows.append(fn.window)
-    return windows, notes
+    return windows, bounded
 
 
 def compile_plan(spec: Spec, *, limits: Limits | None = None) -> Plan:
     """Compile ``spec`` for evaluation, or raise :class:`PlanError` with every problem.
 
-    ``limits`` (default ``wsla.limits.DEFAULT_LIMITS``) bounds series windows; bounded
-    constructors are listed in ``Plan.diagnostics`` as L104 warnings."""
+    ``limits`` (default ``wsla.limits.DEFAULT_LIMITS``) bounds series windows."""
     c = _Compiler(spec)
     c.collect()
     c.declare()
@@ -714,7 +701,7 @@ def compile_plan(spec: Spec, *, limits: Limits | None = None) -> Plan:
     targets, operations = c.targets()
     if c.problems:
         raise PlanError(c.problems)
-    windows, notes = _windows(c.built, (limits or DEFAULT_LIMITS).max_window)
+    windows, bounded = _windows(c.built, (limits or DEFAULT_LIMITS).max_window)
     schedules = tuple(c.schedules)
     nodes = tuple(
         PlanNode(
@@ -742,7 +729,7 @@ def compile_plan(spec: Spec, *, limits: Limits | None = None) -> Plan:
         guarantees=guarantees,
         targets=targets,
         operations=operations,
-        diagnostics=tuple(notes),
+        bounded=tuple(bounded),
     )
 
 
