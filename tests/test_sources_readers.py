@@ -298,3 +298,42 @@ def test_csv_and_jsonl_read_back_what_was_written(rows: list[tuple[int, str, obj
             assert problems.total == 0
             got = [(r.time, r.target, r.value, type(r.value)) for r in records]
             assert got == [(t, g, v, type(v)) for t, g, v in rows]
+
+
+def test_hostile_cells_are_problems_not_crashes(tmp_path: Path, index: TargetIndex) -> None:
+    huge = "9" * 5000
+    path = tmp_path / "hostile.csv"
+    path.write_text(
+        "time,target,value\n"
+        f"2025-01-01T00:00:00Z,getQuote/RT,{huge}\n"
+        "2025-01-01T00:00:00Z,getQuote/RT,\u00b2\n"
+        f'2025-01-01T00:00:00Z,getQuote/RT,"{"x" * 200_000}"\n'
+        "2025-01-01T00:00:01Z,getQuote/RT,7\n"
+    )
+    records, problems = read([path], index)
+    assert [(r.value, r.origin.line if r.origin else 0) for r in records] == [(7, 5)]
+    assert codes_at(problems) == [
+        ("M005", str(path), 2),
+        ("M005", str(path), 3),
+        ("M001", str(path), 4),
+    ]
+    wide = tmp_path / "wide.csv"
+    wide.write_text(f"ts,target,value\n{huge},urn:load,1\n\u00b2,urn:load,1\n5,urn:load,1\n")
+    binding = parse_binding('[[table]]\ntime = "ts"\ntime-format = "ms"\ntarget = "target"\n')
+    records, problems = read([wide], index, binding)
+    assert [r.time for r in records] == [5_000_000]
+    assert [d.code for d in problems.diagnostics()] == ["M004", "M004"]
+    jsonl = tmp_path / "hostile.jsonl"
+    jsonl.write_text(
+        '{"time": "2025-01-01T00:00:00Z", "target": "urn:load", "value": '
+        + huge
+        + "}\n"
+        + "[" * 100_000
+        + "]" * 100_000
+        + "\n"
+        + '{"time": "2025-01-01T00:00:00Z", "target": "urn:load", "value": {"a": 1}}\n'
+        + '{"time": "2025-01-01T00:00:00Z", "target": ["urn:load"], "value": 1}\n'
+    )
+    records, problems = read([jsonl], index)
+    assert records == []
+    assert [d.code for d in problems.diagnostics()] == ["M001", "M001", "M005", "M005"]

@@ -479,7 +479,7 @@ def _time_reader(table: Table) -> Callable[[object], int]:
             # The common case (an integer cell) without the general parser.
             if type(raw) is int:
                 return raw * scale
-            if type(raw) is str and raw.isdigit():
+            if type(raw) is str and raw.isdigit() and raw.isascii() and len(raw) < 40:
                 return int(raw) * scale
             return parse_time(raw, fmt, zone)
 

@@ -85,21 +85,30 @@ def read_csv(
             positions = [header.index(c) for c in mapper.columns]
             width = len(header)
             map_row = mapper.map
-            for row in reader:
-                if len(row) != width:
-                    if not row:
-                        continue
-                    problems.report(
-                        "M001",
-                        f"expected {width} fields, found {len(row)}",
-                        Origin(name, reader.line_num),
-                    )
-                    continue
-                yield from map_row([row[i] for i in positions], Origin(name, reader.line_num))
+            while True:
+                try:
+                    for row in reader:
+                        if len(row) != width:
+                            if not row:
+                                continue
+                            problems.report(
+                                "M001",
+                                f"expected {width} fields, found {len(row)}",
+                                Origin(name, reader.line_num),
+                            )
+                            continue
+                        yield from map_row(
+                            [row[i] for i in positions], Origin(name, reader.line_num)
+                        )
+                    break
+                except csv.Error as exc:
+                    # e.g. a field over the size limit: that row is lost, the rest read on
+                    line = reader.line_num
+                    problems.report("M001", f"unreadable CSV: {exc}", Origin(name, line))
         except UnicodeDecodeError as exc:
             where = Origin(name, _first_undecodable_line(path))
             problems.report("M010", f"{name} is not UTF-8 text: {exc.reason}", where)
-        except csv.Error as exc:
+        except csv.Error as exc:  # in the header
             problems.report("M001", f"unreadable CSV: {exc}", Origin(name, reader.line_num))
         except (OSError, EOFError) as exc:
             problems.report("M010", f"cannot read {name}: {exc}", Origin(name, reader.line_num))

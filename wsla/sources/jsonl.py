@@ -58,6 +58,10 @@ def read_jsonl(
                         "M001", f"not valid JSON: {exc.msg} (column {exc.colno})", origin
                     )
                     continue
+                except (ValueError, RecursionError) as exc:
+                    # numbers with more digits than Python converts; absurd nesting
+                    problems.report("M001", f"not a usable JSON record: {exc}", origin)
+                    continue
                 if not isinstance(obj, dict):
                     problems.report(
                         "M001", f"a record is a JSON object, not {type(obj).__name__}", origin

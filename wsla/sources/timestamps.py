@@ -158,10 +158,10 @@ def _parse_epoch(raw: object, fmt: TimeFormat) -> int:
         return int((Decimal(raw) * scale).to_integral_value())
     if isinstance(raw, str):
         text = raw.strip()
-        if text.isascii() and text.lstrip("-").isdigit():
+        if text.isascii() and text.lstrip("-").isdigit() and len(text) < 40:
             return int(text) * scale
         try:
-            number = Decimal(text)
+            number = Decimal(text) if len(text) < 80 else Decimal("NaN")
         except InvalidOperation:
             number = Decimal("NaN")
         if not number.is_finite():

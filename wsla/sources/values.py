@@ -31,7 +31,10 @@ def _from_text(text: str) -> Value:
         return False
     body = stripped[1:] if stripped[:1] in "+-" else stripped
     if body.isascii() and body.isdigit():
-        return int(stripped)
+        try:
+            return int(stripped)
+        except ValueError:  # more digits than Python converts
+            raise ValueProblem("M005", f"{text[:40]!r}… has too many digits") from None
     # float() also reads "1_0", "nan" and "infinity"; only plain decimal forms are values.
     if "_" not in stripped and stripped and not body[:1].isalpha():
         try:
@@ -93,8 +96,11 @@ def text_value(text: object) -> Value:
     flag = _BOOLS.get(text)
     if flag is not None:
         return flag
-    if text.isdigit():
-        return int(text)
+    if text.isdigit() and text.isascii():
+        try:
+            return int(text)
+        except ValueError:
+            return _from_text(text)
     try:
         number = float(text)
     except ValueError:
