@@ -337,3 +337,17 @@ def test_hostile_cells_are_problems_not_crashes(tmp_path: Path, index: TargetInd
     records, problems = read([jsonl], index)
     assert records == []
     assert [d.code for d in problems.diagnostics()] == ["M001", "M001", "M005", "M005"]
+
+
+def test_without_a_binding_python_tuples_take_integer_times_as_nanoseconds(
+    index: TargetIndex,
+) -> None:
+    records, problems = read(
+        [[(T0, "urn:load", 1), ("2025-01-01T00:00:01Z", "urn:load", 2)]], index
+    )
+    assert problems.total == 0
+    assert [(r.time, r.value) for r in records] == [(T0, 1), (T0 + 10**9, 2)]
+    # with a binding, its declared time-format rules
+    binding = parse_binding('[[table]]\ntime-format = "s"\ntarget = "target"\n')
+    records, _ = read([[(5, "urn:load", 1)]], index, binding)
+    assert records[0].time == 5 * 10**9

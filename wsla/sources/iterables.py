@@ -3,7 +3,8 @@
 * :class:`~wsla.sources.record.Record` objects pass through unchanged (their time is
   already epoch nanoseconds).
 * ``(time, target, value)`` tuples are long-format rows; ``time`` is read as the
-  table declares (an aware ``datetime`` is always accepted).
+  table declares (an aware ``datetime`` is always accepted). Without a binding, an
+  integer time is epoch nanoseconds, as in a :class:`Record`.
 * mappings (``{"ts": …, "op": …, "rt_ms": …}``) are rows of a wide or long table.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 from wsla.sources.binding import RawRecord, RowMapper
 from wsla.sources.problems import DataProblems
 from wsla.sources.record import Origin, Record
+from wsla.sources.timestamps import Nanoseconds
 
 __all__ = ["read_iterable"]
 
@@ -25,6 +27,7 @@ def read_iterable(
     problems: DataProblems,
     *,
     source: str = "<data>",
+    ints_are_ns: bool = False,
 ) -> Iterator[RawRecord]:
     """Records from ``items``; an item's "line" in origins is its 1-based position."""
     mapper: RowMapper | None = None
@@ -35,14 +38,15 @@ def read_iterable(
         if mapper is None:
             mapper = compile_mapper()
         origin = Origin(source, position)
+        row: list[Any]
         if isinstance(item, Mapping):
             missing = [c for c in mapper.columns if c not in item]
             if missing:
                 problems.report("M002", f"no field {', '.join(repr(c) for c in missing)}", origin)
                 continue
-            yield from mapper.map([item[c] for c in mapper.columns], origin)
+            row = [item[c] for c in mapper.columns]
         elif isinstance(item, tuple | list) and len(item) == len(mapper.columns):
-            yield from mapper.map(list(item), origin)
+            row = list(item)
         else:
             problems.report(
                 "M001",
@@ -50,3 +54,7 @@ def read_iterable(
                 f"not {type(item).__name__}",
                 origin,
             )
+            continue
+        if ints_are_ns and type(row[0]) is int:
+            row[0] = Nanoseconds(row[0])
+        yield from mapper.map(row, origin)
