@@ -322,3 +322,10 @@ def test_allowed_lateness_applies_out_of_order_records(tmp_path: Path) -> None:
     lenient = json.loads(run(SPEC, shuffled, "--allowed-lateness", "10s", "--json", "-").stdout)
     assert lenient["records"]["late"] == 0
     assert lenient["totals"]["violations"] == 1
+
+
+def test_quiet_prints_no_table_but_still_the_problems() -> None:
+    result = run(SPEC, DATA, "-q")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "M005" in result.stderr
