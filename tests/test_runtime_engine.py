@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -421,6 +422,13 @@ records_strategy = st.lists(
 )
 
 
+def all_at_once_copy(spec: object, records: list[Any]) -> tuple[Any, ...]:
+    ev = Evaluator(spec)  # type: ignore[arg-type]
+    for r in records:
+        ev.feed(r.target, r.time, r.value, r.origin)
+    return ev.finish().outcomes
+
+
 @given(records_strategy, st.data())
 def test_chunking_does_not_change_outcomes(
     raw: list[tuple[str, int, int]], data: st.DataObject
@@ -446,6 +454,11 @@ def test_chunking_does_not_change_outcomes(
         chunked.feed_many(records[previous:cut])
         collected_chunked.extend(chunked.outcomes())
         previous = cut
+    rows = Evaluator(spec)
+    rows.feed_rows((r.time, r.target, r.value, r.origin) for r in records)
+    assert [o.to_json() for o in rows.finish().outcomes] == [
+        o.to_json() for o in all_at_once_copy(spec, records)
+    ]
     a = [o.to_json() for o in one.finish().outcomes]
     b = [o.to_json() for o in all_at_once.finish().outcomes]
     c = [o.to_json() for o in chunked.finish().outcomes]

@@ -375,9 +375,13 @@ class Evaluator:
     def feed_many(self, records: Iterable[Any]) -> None:
         """Feed ``wsla.sources.record.Record``-like objects (``time, target, value, origin``).
 
-        Same outcomes as calling :meth:`feed` for each; the common case (a record that
-        only sets a directive's value and feeds functions, between ticks) runs in a loop
-        that keeps the engine's counters in local variables.
+        Same outcomes as calling :meth:`feed` for each (see :meth:`feed_rows`)."""
+        self.feed_rows((r.time, r.target, r.value, r.origin) for r in records)
+
+    def feed_rows(self, rows: Iterable[tuple[int, str, Value, Any]]) -> None:
+        """Feed ``(time, target, value, origin)`` tuples; same outcomes as :meth:`feed` for
+        each. The common case (a record that only sets a directive's value and feeds
+        functions, between ticks) runs in a loop keeping the engine's counters in locals.
         """
         get = self._routes.get
         feed = self.feed
@@ -385,11 +389,9 @@ class Evaluator:
         mark, end, upcoming = self._watermark, self._fast_end, self._next_tick
         step, last, count = self._step, self._last, 0
         try:
-            for record in records:
-                t = record.time
-                kind, node, downstream, watch, _, _ = get(record.target, no_route)
+            for t, target, value, origin in rows:
+                kind, node, downstream, watch, _, _ = get(target, no_route)
                 if kind in (1, 5) and mark <= t <= end and t < upcoming and type(t) is int:
-                    value = record.value
                     if value is True:
                         value = 1
                     elif value is False:
@@ -428,7 +430,7 @@ class Evaluator:
                 self._step, self._watermark, self._last = step, mark, last
                 self._records += count
                 count = 0
-                feed(record.target, t, record.value, record.origin)
+                feed(target, t, value, origin)
                 mark, end, upcoming = self._watermark, self._fast_end, self._next_tick
                 step, last = self._step, self._last
         finally:
