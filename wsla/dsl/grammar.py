@@ -1208,7 +1208,8 @@ def grammar() -> pp.ParserElement:
     typed_atom = Typed(atom).set_name("operand")
     term = Chain(typed_atom, ("*", "/"), _fold_arith).set_name("term")
     term.set_name("term")
-    arith <<= Chain(term, ("+", "-"), _fold_arith)
+    arith <<= Chain(term, ("+", "-"), _fold_arith).set_name("sum")
+    arith.set_name("arithmetic expression")
 
     # calls with fixed arguments
     soap = _loc(kw("soap") + args, _fixed_call(_SOAP_SIGNATURE, "soap")).set_name("soap(…)")
@@ -1231,8 +1232,12 @@ def grammar() -> pp.ParserElement:
         - pp.Opt(pp.Regex(r"%|" + ident.re.pattern).set_name("unit")),
         _build_comparison,
     ).set_name("comparison")
-    true_ = _loc(kw("true"), lambda s, a, b, t: TruePredicate(span=span_at(s, a, b)))
-    false_ = _loc(kw("false"), lambda s, a, b, t: FalsePredicate(span=span_at(s, a, b)))
+    true_ = _loc(kw("true"), lambda s, a, b, t: TruePredicate(span=span_at(s, a, b))).set_name(
+        "'true'"
+    )
+    false_ = _loc(kw("false"), lambda s, a, b, t: FalsePredicate(span=span_at(s, a, b))).set_name(
+        "'false'"
+    )
     new_value = _loc(
         skw("new") - skw("value") - lparen - pp.Opt(name_list) - rparen,
         lambda s, a, b, t: NewValuePredicate(parameters=tuple(t), span=span_at(s, a, b)),
@@ -1259,12 +1264,15 @@ def grammar() -> pp.ParserElement:
         _loc(
             skw("not") - not_expr,
             lambda s, a, b, t: Not(operand=t[0], span=span_at(s, a, b)),
-        )
+        ).set_name("negation")
         | primary
     )
+    not_expr.set_name("predicate")
+
     and_expr = Chain(not_expr, ("and",), _fold_logic(And), words=True).set_name("conjunction")
     or_expr = Chain(and_expr, ("or",), _fold_logic(Or), words=True).set_name("disjunction")
-    expression <<= Chain(or_expr, ("implies",), _fold_implies, words=True)
+    expression <<= Chain(or_expr, ("implies",), _fold_implies, words=True).set_name("implication")
+    expression.set_name("expression")
 
     def block(items: dict[str, pp.ParserElement], what: str) -> pp.ParserElement:
         close = Close(what, list(items)).suppress()
@@ -1279,7 +1287,9 @@ def grammar() -> pp.ParserElement:
         skw("measure") - word - args - pp.Opt(skw("as") - type_name),
         _build_directive,
     ).set_name("measurement directive")
-    hole = _loc(kw("hole"), lambda s, a, b, t: DirectiveVariable(span=span_at(s, a, b)))
+    hole = _loc(kw("hole"), lambda s, a, b, t: DirectiveVariable(span=span_at(s, a, b))).set_name(
+        "'hole'"
+    )
     definition = Dispatch({"measure": directive, "hole": hole}, _word_at, default=arith).set_name(
         "metric definition"
     )
@@ -1384,7 +1394,7 @@ def grammar() -> pp.ParserElement:
     contact = _loc(kw("contact") + args, _fixed_call(_CONTACT_SIGNATURE, "contact")).set_name(
         "contact(…)"
     )
-    contact_node = _loc(contact, _build_contact)
+    contact_node = _loc(contact, _build_contact).set_name("contact")
     action = _loc(
         skw("action") - opt_name - (soap | getpost)("call") - pp.Opt(skw("by") - name("by")),
         _build_action,
@@ -1490,6 +1500,8 @@ def keywords() -> frozenset[str]:
         seen.add(id(element))
         if isinstance(element, pp.Keyword):
             out.add(element.match)
+        if isinstance(element, Chain):
+            out.update(op for op in element.operators if op.isalpha())
         for child in getattr(element, "exprs", ()):
             walk(child)
         inner = getattr(element, "expr", None)
