@@ -319,3 +319,13 @@ def restore(ev: Evaluator, state: dict[str, Any]) -> None:
         heapq.heappush(ev._buffer, (t, seq, route, decode_value(value), origin, target))
     ev._out = []
     ev._all = []
+
+
+def forget_outcomes(ev: Evaluator) -> None:
+    """Drop the outcomes the evaluator keeps for ``finish()``'s result.
+
+    A live monitor hands every outcome on as it is drained and runs indefinitely, so the
+    evaluator must not accumulate them; ``finish()`` then reports only the outcomes it
+    produces itself (summaries still cover the whole run).
+    """
+    ev._all.clear()
