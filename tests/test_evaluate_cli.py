@@ -237,6 +237,9 @@ def test_bind_options_read_a_wide_file(tmp_path: Path) -> None:
         [SPEC, DATA, "--allowed-lateness", "soon"],
         [SPEC, DATA, "--binding", SPEC, "--bind", "time=ts"],
         [SPEC, DATA, "--frobnicate"],
+        [SPEC, DATA, "--from", "yesterday"],
+        [SPEC, DATA, "--to", "2025-03-01T10:00:00"],
+        [SPEC, DATA, "--from", "2025-03-02T00:00:00Z", "--to", "2025-03-01T00:00:00Z"],
     ],
 )
 def test_usage_errors_give_status_2(args: list[str | Path]) -> None:

@@ -62,6 +62,20 @@ class _Duration(click.ParamType[int]):
             self.fail(f"{value!r} is not a duration such as 30s, 5m or 250ms", param, ctx)
 
 
+class _Instant(click.ParamType[int]):
+    name = "TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        from wsla.sources.timestamps import TimeFormat, TimestampError, parse_time
+
+        try:
+            return parse_time(str(value), TimeFormat.ISO)
+        except TimestampError as exc:
+            self.fail(f"{exc.message} (ISO 8601 with an offset, e.g. 2025-01-01T00:00:00Z)")
+
+
 @click.command("evaluate", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument(
@@ -89,8 +103,8 @@ class _Duration(click.ParamType[int]):
     help="Inline binding instead of a file: time=COL, time-format=ms, key=COL, "
     "COL=ResponseTime, COL=invocation, … (see docs/evaluate.md).",
 )
-@click.option("--from", "start", metavar="TIME", help="Window start (ISO 8601 with offset).")
-@click.option("--to", "end", metavar="TIME", help="Window end (ISO 8601 with offset).")
+@click.option("--from", "start", type=_Instant(), help="Window start (ISO 8601 with offset).")
+@click.option("--to", "end", type=_Instant(), help="Window end (ISO 8601 with offset).")
 @click.option(
     "--json",
     "json_out",
@@ -132,8 +146,8 @@ def command(
     data: tuple[str, ...],
     binding: Path | None,
     bind: tuple[str, ...],
-    start: str | None,
-    end: str | None,
+    start: int | None,
+    end: int | None,
     json_out: str | None,
     all_outcomes: bool,
     trace: bool,
@@ -153,6 +167,8 @@ def command(
         raise click.UsageError("no measurement data: give FILE arguments or --data FILE")
     if binding is not None and bind:
         raise click.UsageError("--binding and --bind exclude each other")
+    if start is not None and end is not None and start > end:
+        raise click.UsageError("--from is after --to")
     try:
         code = _run(
             spec=spec,
@@ -194,8 +210,8 @@ def _run(
     inputs: list[str],
     binding: Path | None,
     bind: tuple[str, ...],
-    start: str | None,
-    end: str | None,
+    start: int | None,
+    end: int | None,
     json_out: str | None,
     all_outcomes: bool,
     trace: bool,
