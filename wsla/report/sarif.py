@@ -117,7 +117,6 @@ def render_sarif(
                     "driver": {
                         "name": "wsla",
                         "version": __version__,
-                        "informationUri": "https://pypi.org/project/wsla/",
                         "rules": [_rule(code, first_level[code]) for code in codes],
                     }
                 },
