@@ -293,3 +293,54 @@ def test_mangled_spec_example_finds_something(stock: m.Spec) -> None:
     mangled = _mutate(stock, rnd)
     assert mangled != stock
     assert check(mangled)
+
+
+# --- schedules and validity ----------------------------------------------------------
+
+
+def _scheduled(stock: m.Spec, schedule: str, validity: tuple[m.Period, ...]) -> m.Spec:
+    slo = dataclasses.replace(
+        stock.obligations.slos[1], evaluation=m.OnSchedule(schedule=schedule), validity=validity
+    )
+    obligations = dataclasses.replace(
+        stock.obligations, slos=(stock.obligations.slos[0], slo, *stock.obligations.slos[2:])
+    )
+    return dataclasses.replace(stock, obligations=obligations)
+
+
+def _office_hours(hours: str) -> m.CalendarPeriod:
+    return m.CalendarPeriod(
+        condition_time="2001-11-30T00:00:00-05:00",
+        month_of_year_mask="1" * 12,
+        day_of_month_mask="1" * 31,
+        day_of_week_mask="1111100",
+        time_of_day_mask=hours,
+        time_zone="America/New_York",
+        local_or_utc="Local",
+    )
+
+
+def test_daily_schedule_missing_the_validity_hours(stock: m.Spec) -> None:
+    # businessdayschedule ticks daily at 14:00 New York time; 09:00-13:59 never sees it.
+    morning = _office_hours("000000000111110000000000")
+    (d,) = check(_scheduled(stock, "businessdayschedule", (morning,)))
+    assert d.code == "S007"
+    assert "`businessdayschedule` never ticks inside" in d.message
+    # The same hours are fine for an hourly schedule, and 14:00 is fine for the daily one.
+    assert check(_scheduled(stock, "hourlyschedule", (morning,))) == []
+    afternoon = _office_hours("000000000000001100000000")
+    assert check(_scheduled(stock, "businessdayschedule", (afternoon,))) == []
+
+
+def test_scheduled_slo_valid_after_the_schedule_ends(stock: m.Spec) -> None:
+    from datetime import UTC, datetime
+
+    later = m.TimePeriod(
+        start=datetime(2002, 1, 1, tzinfo=UTC), end=datetime(2002, 2, 1, tzinfo=UTC)
+    )
+    (d,) = check(_scheduled(stock, "hourlyschedule", (later,)))
+    assert d.code == "S007"
+    inverted = m.TimePeriod(
+        start=datetime(2001, 12, 5, tzinfo=UTC), end=datetime(2001, 12, 1, tzinfo=UTC)
+    )
+    assert [x.code for x in check(_scheduled(stock, "hourlyschedule", (inverted,)))] == ["S002"]

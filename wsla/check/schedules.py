@@ -26,6 +26,7 @@ from wsla.model import (
     Period,
     RateOfChange,
     Schedule,
+    ServiceLevelObjective,
     Span,
     Spec,
     Status,
@@ -219,25 +220,83 @@ def _overlaps(a: TimePeriod, b: TimePeriod) -> bool:
     return a.start <= b.end and b.start <= a.end
 
 
+_TICK_BUDGET = 200_000
+"""Schedule ticks S007 may enumerate per check run; beyond it a case counts as unknown."""
+
+
+def _inverted(period: Period) -> bool:
+    return isinstance(period, TimePeriod) and period.end <= period.start
+
+
+def _ticks_inside(
+    schedule: Schedule, validity: tuple[Period, ...], budget: list[int]
+) -> bool | None:
+    """Whether some tick of ``schedule`` lies in ``validity`` (None: cannot tell)."""
+    # The runtime's own tick and membership arithmetic, so the check and the engine agree.
+    from wsla.runtime.schedules import (
+        NEVER,
+        PeriodError,
+        Ticker,
+        compile_period,
+    )
+
+    try:
+        ticker = Ticker(schedule.period, schedule.interval)
+        tests = [compile_period(v) for v in validity]
+        k = ticker.first_after(min(t.start_ns for t in tests) - 1)
+    except (PeriodError, ValueError, OverflowError):
+        return None
+    latest = max(t.end_ns for t in tests)
+    while budget[0] > 0:
+        budget[0] -= 1
+        ns = ticker.tick(k)
+        if ns >= NEVER or ns > latest:
+            return False
+        if ticker.accepts(ns) and any(t.contains(ns) for t in tests):
+            return True
+        k += 1
+    return None
+
+
+def _scheduled_slo(
+    slo: ServiceLevelObjective, schedule: Schedule, budget: list[int]
+) -> Iterator[Diagnostic]:
+    if _inverted(schedule.period) or any(_inverted(v) for v in slo.validity):
+        return  # S002's finding; judging it here would only repeat it
+    if _ticks_inside(schedule, slo.validity, budget) is False:
+        yield diagnostic(
+            "S007",
+            f"schedule `{schedule.name}` never ticks inside the validity of SLO"
+            f" `{slo.name}`: the SLO is never evaluated",
+            slo.span,
+            labels=(Label(schedule.span, f"`{schedule.name}` defined here"),)
+            if schedule.span is not None
+            else (),
+            help="align the SLO's Validity with the schedule's ticks (its start, interval"
+            " and masks)",
+        )
+
+
 @rule("S007")
 def validity_inside_schedules(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     memo: dict[str, dict[int, Schedule]] = {}
+    budget = [_TICK_BUDGET]
     for slo in spec.obligations.all_slos():
         used: list[Schedule] = []
         if isinstance(slo.evaluation, OnSchedule):
             found = ctx.resolve_schedule(slo.evaluation.schedule, None)
             if found is not None:
-                used.append(found)
-        else:
-            for ref in expression_parameters(slo.expression, slo.span):
-                param = ctx.parameters.get(ref.name)
-                if param is None:
-                    continue
-                metric = ctx.resolve_metric(param.parameter.metric, None, param.scope)
-                if metric is not None:
-                    for schedule in _upstream_schedules(ctx, metric, memo, set()).values():
-                        if all(schedule is not u for u in used):
-                            used.append(schedule)
+                yield from _scheduled_slo(slo, found, budget)
+            continue
+        for ref in expression_parameters(slo.expression, slo.span):
+            param = ctx.parameters.get(ref.name)
+            if param is None:
+                continue
+            metric = ctx.resolve_metric(param.parameter.metric, None, param.scope)
+            if metric is not None:
+                for schedule in _upstream_schedules(ctx, metric, memo, set()).values():
+                    if all(schedule is not u for u in used):
+                        used.append(schedule)
         # Inverted periods are S002's; judging them here would only repeat it.
         validity = [v for v in slo.validity if isinstance(v, TimePeriod) and v.end >= v.start]
         timed = [

@@ -426,15 +426,18 @@ CODES: tuple[Code, ...] = (
     Code(
         "S007",
         W,
-        "SLO valid only outside its schedules",
-        "Every schedule the SLO uses (its evaluation `Schedule`, or the TSConstructor and "
-        "reading schedules feeding the parameters it reads) runs entirely outside the SLO's "
-        "`Validity`, so the SLO is never evaluated. Only fixed Start/End periods are "
-        "compared.",
-        '<Schedule name="hourly"><Period><Start>2001-…</Start>…\n…\n'
-        "<Validity><Start>2024-01-01T00:00:00Z</Start>…",
-        '<Schedule name="hourly"><Period><Start>2024-…</Start>…\n…\n'
-        "<Validity><Start>2024-01-01T00:00:00Z</Start>…",
+        "SLO never evaluated inside its validity",
+        "An SLO is evaluated only at instants inside its `Validity`. With an evaluation "
+        "`Schedule`, wsla walks that schedule's ticks (Start + k·Interval, calendar masks "
+        "applied, as the runtime does) and warns when none falls inside the validity, e.g. "
+        "a daily tick at 14:00 against a 09:00–13:59 business-hours validity. With "
+        "`NewValue`, it warns when every schedule feeding the SLO's parameters "
+        "(TSConstructor and reading schedules upstream) runs entirely outside the validity "
+        "(fixed Start/End periods only).",
+        '<Schedule name="daily">… ticks at 14:00 …</Schedule>\n…\n'
+        "<Validity>… <ConditionTimeOfDayMask>000000000111110000000000</…> …",
+        '<Schedule name="hourly">… ticks every hour …</Schedule>\n…\n'
+        "<Validity>… <ConditionTimeOfDayMask>000000000111110000000000</…> …",
     ),
     Code(
         "S008",
