@@ -220,7 +220,7 @@ def _overlaps(a: TimePeriod, b: TimePeriod) -> bool:
     return a.start <= b.end and b.start <= a.end
 
 
-_TICK_BUDGET = 200_000
+_TICK_BUDGET = 50_000
 """Schedule ticks S007 may enumerate per check run; beyond it a case counts as unknown."""
 
 
