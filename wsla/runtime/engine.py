@@ -296,6 +296,14 @@ class Evaluator:
             if g.schedule is not None:
                 self._gs_by_sched[g.schedule].append(g.index)
         self._g_last: list[Truth] = [None] * len(plan.guarantees)
+        self._param_names = [p.name for p in plan.parameters]
+        # an SLO valid in one closed [start, end] is checked inline
+        self._validity: list[tuple[int, int] | None] = [
+            (slo.validity[0].start_ns, slo.validity[0].end_ns)
+            if len(slo.validity) == 1 and slo.validity[0].mask is None
+            else None
+            for slo in plan.slos
+        ]
         self._tracks = [_SloTrack() for _ in plan.slos]
 
     # --- input -------------------------------------------------------------------------
@@ -696,34 +704,44 @@ class Evaluator:
         state = self._state
         state.step = step
         stamps = state.param_stamp
-        emit = self._emit
+        out = self._out
+        param_nodes = self._param_nodes
+        names = self._param_names
         for p in new_params:
             stamps[p] = step
         if new_params and self._emit_params:
-            for p in sorted(set(new_params)):
-                emit(
-                    ParameterValue(t, plan.parameters[p].name, snapshot(self._param_nodes[p].value))
-                )
+            for p in sorted(set(new_params)) if len(new_params) > 1 else new_params:
+                v = param_nodes[p].value
+                out.append(ParameterValue(t, names[p], v.snapshot() if type(v) is Series else v))
         slo_set: set[int] = set()
         g_set: set[int] = set()
+        slos_by_param, gs_by_param = self._slos_by_param, self._gs_by_param
         for p in new_params:
-            slo_set.update(self._slos_by_param[p])
-            g_set.update(self._gs_by_param[p])
+            if slos_by_param[p]:
+                slo_set.update(slos_by_param[p])
+            if gs_by_param[p]:
+                g_set.update(gs_by_param[p])
         for s in ticking:
             slo_set.update(self._slos_by_sched[s])
             g_set.update(self._gs_by_sched[s])
         for i in sorted(slo_set):
             slo = plan.slos[i]
-            if not slo.valid_at(t):
+            span = self._validity[i]
+            if span is None:
+                if not slo.valid_at(t):
+                    continue
+            elif not span[0] <= t <= span[1]:
                 continue
             result = slo.evaluate(state)
             state.slo_last[i] = result
             state.slo_evaluated[i] = True
-            g_set.update(self._gs_by_slo[i])
-            values = {
-                plan.parameters[p].name: snapshot(self._param_nodes[p].value) for p in slo.reads
-            }
-            emit(SLOEvaluation(t, slo.name, result, values))
+            if self._gs_by_slo[i]:
+                g_set.update(self._gs_by_slo[i])
+            values = {}
+            for p in slo.reads:
+                v = param_nodes[p].value
+                values[names[p]] = v.snapshot() if type(v) is Series else v
+            out.append(SLOEvaluation(t, slo.name, result, values))
             track = self._tracks[i]
             track.evaluations += 1
             if result is True:
@@ -739,7 +757,7 @@ class Evaluator:
                 if track.since is None:
                     track.since = t
                 key = len(self._evidence) if self._trace else -1
-                emit(Violation(t, slo.name, slo.obliged, values, key))
+                out.append(Violation(t, slo.name, slo.obliged, values, key))
                 if self._trace:
                     self._evidence[key] = self._explain_params(slo.reads, t)
             else:
@@ -748,7 +766,7 @@ class Evaluator:
                 detail = (
                     "undefined: " + ", ".join(undefined) if undefined else "expression is unknown"
                 )
-                emit(DataGap(t, "unknown", slo.name, detail))
+                out.append(DataGap(t, "unknown", slo.name, detail))
         for i in sorted(g_set):
             self._guarantee(i, t, state)
 

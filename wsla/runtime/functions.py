@@ -454,7 +454,10 @@ class IntervalSeriesNode(Node):
 
     def on_tick(self, time: int) -> bool:
         ticker = self.ticker
-        lower = ticker.raw(ticker.first_after(time - 1) - 1)
+        if ticker.months:
+            lower = ticker.raw(ticker.first_after(time - 1) - 1)
+        else:  # fixed steps: the raw tick before this one
+            lower = time - ticker.fixed_ns
         times, values = self.pending_t, self.pending_v
         cut = len(times)
         while cut and times[cut - 1] >= time:  # values of this very step: next interval

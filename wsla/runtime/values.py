@@ -81,16 +81,17 @@ class Series:
 
     def __init__(self, window: int | None = None) -> None:
         self.window = window
-        self.times: deque[int] = deque(maxlen=window)
-        self.values: deque[Value] = deque(maxlen=window)
+        # deques bound the window; an unbounded series built at once may hold plain lists
+        self.times: deque[int] | list[int] = deque(maxlen=window)
+        self.values: deque[Value] | list[Value] = deque(maxlen=window)
         self.non_numbers = 0
 
     @classmethod
     def of(cls, times: list[int], values: list[Value]) -> Series:
-        """An unbounded series of these elements (oldest first)."""
+        """An unbounded series of these elements (oldest first); takes the lists as they are."""
         out = cls()
-        out.times.extend(times)
-        out.values.extend(values)
+        out.times = times
+        out.values = values
         try:
             math.fsum(values)  # C speed; raises on a string (bools were read as 1/0)
         except (TypeError, OverflowError, ValueError):  # ValueError: inf + -inf
