@@ -30,7 +30,7 @@ from wsla.model import (
     TSConstructor,
 )
 from wsla.runtime.engine import Evaluator, Result
-from wsla.runtime.outcomes import DataGap, LateRecord, ParameterValue
+from wsla.runtime.outcomes import DataGap, LateRecord, ParameterValue, SLOEvaluation
 
 
 def values_of(result: Result, parameter: str) -> list[tuple[float, object]]:
@@ -521,3 +521,88 @@ def test_unbounded_window_is_bounded_by_the_limit_and_reported() -> None:
     short = Evaluator(spec, limits=Limits(max_window=10))
     short.feed("Svc/G", at(0), 1)
     assert short.finish().diagnostics == ()
+
+
+def test_calendar_schedule_drives_scheduled_slo_in_local_business_hours() -> None:
+    from wsla.model import CalendarPeriod, Schedule
+
+    business = CalendarPeriod(
+        condition_time="2026-03-27T00:00:00+01:00",
+        month_of_year_mask="1" * 12,
+        day_of_month_mask="1" * 31,
+        day_of_week_mask="1111100",
+        time_of_day_mask="0" * 8 + "1" * 10 + "0" * 6,
+        time_zone="Europe/Zurich",
+        local_or_utc="Local",
+    )
+    spec = make_spec(
+        [gauge("G")],
+        parameters=[param("PG", "G")],
+        schedules=[Schedule(name="bh", period=business, interval=Interval(hours=1))],
+        slos=[slo("S", Greater(parameter="PG", value=0), on="bh")],
+    )
+    from zoneinfo import ZoneInfo
+
+    from wsla.runtime.values import datetime_to_ns, ns_to_datetime
+
+    zurich = ZoneInfo("Europe/Zurich")
+    ev = Evaluator(spec)
+    ev.feed("Svc/G", datetime_to_ns(datetime(2026, 3, 27, 0, 0, tzinfo=zurich)), 1)
+    result = ev.finish(to=datetime_to_ns(datetime(2026, 3, 31, 0, 0, tzinfo=zurich)))
+    local = [ns_to_datetime(o.time).astimezone(zurich) for o in result.of_type(SLOEvaluation)]
+    # Friday 27 (CET) and Monday 30 (CEST, after the DST change): 08:00 … 17:00 local
+    assert [(d.day, d.hour) for d in local] == [(27, h) for h in range(8, 18)] + [
+        (30, h) for h in range(8, 18)
+    ]
+
+
+def test_monthly_tsconstructor_clamps_month_ends() -> None:
+    start = datetime(2024, 1, 31, tzinfo=UTC)
+    spec = make_spec(
+        [
+            gauge("G"),
+            metric("TS", TSConstructor(schedule="m", input=ref("G"))),
+            metric("N", Size(operand=ref("TS"))),
+        ],
+        parameters=[param("PN", "N")],
+        schedules=[schedule("m", 0, start=start, end=datetime(2025, 1, 1, tzinfo=UTC), months=1)],
+    )
+    ev = Evaluator(spec, start=start)
+    ev.feed("Svc/G", start, 1)
+    from wsla.runtime.values import datetime_to_ns, ns_to_datetime
+
+    result = ev.finish(to=datetime_to_ns(datetime(2024, 5, 31, tzinfo=UTC)))
+    ticks = [ns_to_datetime(o.time).date().isoformat() for o in result.of_type(ParameterValue)]
+    assert ticks == ["2024-02-29", "2024-03-31", "2024-04-30", "2024-05-31"]
+
+
+def test_advance_with_lateness_releases_buffered_records() -> None:
+    ev = Evaluator(ts_spec(), allowed_lateness_ns=5 * MIN)
+    ev.feed("Svc/G", at(0), 1)
+    ev.feed("Svc/G", at(0.5), 2)
+    assert list(ev.outcomes()) == []  # buffered: the watermark is still before them
+    ev.advance(at(1))
+    assert [
+        (o.time, o.parameter, o.value) for o in ev.outcomes() if isinstance(o, ParameterValue)
+    ] == [
+        (at(1), "PN", 1),
+        (at(1), "PS", 2),
+    ]
+    ev.feed("Svc/G", at(0.9), 5)
+    assert [type(o).__name__ for o in ev.outcomes()] == ["LateRecord"]
+
+
+def test_result_json() -> None:
+    result = run(ts_spec(), [("Svc/G", at(0), 1), ("Svc/G", at(1), 2), ("nowhere", at(1), 0)])
+    data = result.to_json()
+    assert data["window"] == [at(0), at(1)]
+    assert data["records"] == 2
+    assert data["unknown_targets"] == {"nowhere": 1}
+    assert [o["type"] for o in data["outcomes"]] == [
+        "parameter_value",
+        "parameter_value",
+        "data_gap",
+    ]
+    import json
+
+    json.dumps(data)
