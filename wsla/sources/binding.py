@@ -46,7 +46,7 @@ from wsla.sources.problems import DataProblems
 from wsla.sources.record import Origin
 from wsla.sources.targets import INVOCATION_SUFFIX, TargetIndex
 from wsla.sources.timestamps import TimeFormat, TimestampError, parse_time, parse_zone
-from wsla.sources.values import ValueProblem, parse_value, text_value, typed_value
+from wsla.sources.values import ValueProblem, text_value, typed_value
 
 __all__ = [
     "LONG_TABLE",
@@ -515,6 +515,7 @@ def _compile_long(
     assert table.target is not None
     value_column = table.value or "value"
     known: set[str] = set()
+    read_cell = typed_value if text_is_typed else text_value
 
     def map_row(row: Row, origin: Origin) -> list[RawRecord]:
         raw_time, raw_target, raw_value = row
@@ -538,7 +539,7 @@ def _compile_long(
                 return []
             known.add(target)
         try:
-            value = parse_value(raw_value, text_is_typed=text_is_typed)
+            value = read_cell(raw_value)
         except ValueProblem as exc:
             problems.report(exc.code, exc.message, origin)
             return []
