@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from runtime_builders import (
     at,
@@ -42,6 +44,7 @@ from wsla.model import (
     TSSelect,
     ViolationPredicate,
 )
+from wsla.runtime.engine import Evaluator
 from wsla.runtime.plan import PlanError, compile_plan
 
 
@@ -266,3 +269,25 @@ def test_plan_order_is_topological() -> None:
     plan = compile_plan(spec)
     position = {plan.nodes[i].metric: k for k, i in enumerate(plan.order)}
     assert position["Svc/G"] < position["Svc/Q"] < position["Svc/N"]
+
+
+SPECS = sorted((Path(__file__).parent.parent / "specs").glob("*.xml")) + sorted(
+    (Path(__file__).parent.parent / "specs").glob("*.wsla")
+)
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.name)
+def test_every_example_spec_compiles_and_evaluates_nothing(path: Path) -> None:
+    if path.suffix == ".xml":
+        from wsla.xml import load_xml
+
+        spec, diagnostics = load_xml(path.read_bytes(), str(path))
+    else:
+        from wsla.dsl import loads_dsl
+
+        spec, diagnostics = loads_dsl(path.read_text(encoding="utf-8"), str(path))
+    assert spec is not None, diagnostics
+    plan = compile_plan(spec)
+    assert plan.targets
+    result = Evaluator(plan).finish()
+    assert result.outcomes == ()
