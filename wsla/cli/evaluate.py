@@ -293,3 +293,9 @@ class _Progress:
             self.stream.write("\r\x1b[2K")
             self.stream.flush()
             self.shown = False
+
+
+# --follow: live evaluation of JSON Lines (wsla/cli/follow.py)
+from wsla.cli.follow import add_follow_option  # noqa: E402
+
+command = add_follow_option(command)
