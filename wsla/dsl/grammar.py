@@ -206,15 +206,46 @@ def _operand_at(s: str, loc: int) -> str:
     return "name" if word else ""
 
 
+_SIMPLE_NAME = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*|`(?:[^`\\\n]|\\.)*`)[ \t\r\n]*[,)]")
+_SIMPLE_NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?[ \t\r\n]*[,)]")
+
+
 def _argument_at(s: str, loc: int) -> str:
+    """The kind of a call argument's value; a lone name or number (the common case) is
+    read directly instead of through the whole operator chain."""
     if loc >= len(s):
         return ""
     ch = s[loc]
     if ch == "[":
         return "names"
+    if _SIMPLE_NUMBER.match(s, loc):
+        return "number"
     if ch.isdigit() or _word_at(s, loc) == "empty":
         return "maybe interval"
+    if _SIMPLE_NAME.match(s, loc) and _word_at(s, loc) not in vocab.RESERVED:
+        return "name"
     return ""
+
+
+class Argument(pp.ParseElementEnhance):
+    """One call argument, ``key=value`` or a positional ``value``, as an :class:`Arg`."""
+
+    _key = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t\r\n]*=(?!=)")
+
+    def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
+        start = loc
+        key = None
+        match = self._key.match(instring, loc)
+        if match is not None:
+            key = match.group(1)
+            loc = match.end()
+        loc, tokens = self.expr._parse(instring, loc, do_actions)
+        if not do_actions:
+            return loc, tokens
+        end = loc
+        while end > start and instring[end - 1] in " \t\r\n":
+            end -= 1
+        return loc, [Arg(key, tokens[0], start, end)]
 
 
 def _predicate_at(s: str, loc: int) -> str:
@@ -379,6 +410,37 @@ class Typed(pp.ParseElementEnhance):
             )
         typed = dataclasses.replace(node, result_type=vocab.TYPE_NAMES[match.group(1)])
         return match.end(), [typed]
+
+
+class Sym(pp.Literal):
+    """Punctuation that leaves no token (one element instead of ``Suppress(Literal)``)."""
+
+    def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
+        if instring.startswith(self.match, loc):
+            return loc + self.matchLen, []
+        raise pp.ParseException(instring, loc, self.errmsg, self)
+
+
+class Separated(pp.ParseElementEnhance):
+    """``item ("," item)*``: a comma-separated list read in one loop (error stop after a
+    comma), cheaper than ``DelimitedList``'s nested elements."""
+
+    _comma = re.compile(_SPACE + ",")
+
+    def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
+        loc, first = self.expr._parse(instring, loc, do_actions, callPreParse=False)
+        items = list(first)
+        match = self._comma.match(instring, loc)
+        while match is not None:
+            try:
+                loc, more = self.expr._parse(instring, match.end(), do_actions)
+            except pp.ParseSyntaxException:
+                raise
+            except pp.ParseBaseException as exc:
+                raise pp.ParseSyntaxException._from_exception(exc) from None
+            items.extend(more)
+            match = self._comma.match(instring, loc)
+        return loc, items
 
 
 class Kw(pp.Keyword):
@@ -1097,7 +1159,8 @@ def skw(word: str) -> pp.ParserElement:
 
 
 def symbol(text: str) -> pp.ParserElement:
-    return pp.Suppress(pp.Literal(text).set_name(f"'{text}'")).set_name(f"'{text}'")
+    """Punctuation that leaves no token."""
+    return Sym(text).set_name(f"'{text}'")
 
 
 @cache
@@ -1121,7 +1184,7 @@ def grammar() -> pp.ParserElement:
         .set_name("name")
         .add_parse_action(_to_name)
     )
-    name_list = pp.DelimitedList(name, allow_trailing_delim=False).set_name("names")
+    name_list = Separated(name).set_name("names")
     bracket_names = pp.Group(lbrack - pp.Opt(name_list) - rbrack).set_name("[names]")
     number = (
         pp.Regex(
@@ -1156,23 +1219,12 @@ def grammar() -> pp.ParserElement:
     names_value = pp.Group(lbrack - pp.Opt(name_list) - rbrack).add_parse_action(
         lambda t: NameList(tuple(t[0]))
     )
-    arg_value = Dispatch(
-        {"names": names_value, "maybe interval": interval | arith}, _argument_at, default=arith
-    ).set_name("argument value")
-
-    def _arg(s: str, start: int, end: int, toks: pp.ParseResults) -> Arg:
-        value = _one(toks, "value")
-        if isinstance(value, pp.ParseResults):
-            value = value[0]
-        return Arg(_one(toks, "key"), value, start, end)
+    arg_value = pp.Forward()
+    arg_value.set_name("argument value")
 
     word = pp.Regex(vocab.IDENT_PATTERN).set_name("function name")
-    key = pp.Regex(vocab.IDENT_PATTERN + r"(?=\s*=(?!=))").set_name("argument name")
-    arg = _loc(
-        pp.Opt(key("key") + equals) + arg_value("value"),
-        _arg,
-    ).set_name("argument")
-    args = (lparen - pp.Opt(pp.DelimitedList(arg)) - rparen).set_name("arguments")
+    arg = Argument(arg_value).set_name("argument")
+    args = (lparen - pp.Opt(Separated(arg).set_name("arguments")) - rparen).set_name("arguments")
 
     call = _loc(word - args, _build_call).set_name("function call")
     const_ref = _loc(
@@ -1193,6 +1245,16 @@ def grammar() -> pp.ParserElement:
     metric_ref = _loc(
         name, lambda s, a, b, t: MetricRef(name=t[0], span=span_at(s, a, b))
     ).set_name("metric name")
+    arg_value <<= Dispatch(
+        {
+            "names": names_value,
+            "number": Typed(number_operand).set_name("number"),
+            "name": Typed(metric_ref).set_name("name"),
+            "maybe interval": interval | arith,
+        },
+        _argument_at,
+        default=arith,
+    ).set_name("argument value")
     paren_arith = (lparen - arith - rparen).set_name("parenthesised expression")
     atom = Dispatch(
         {
@@ -1374,7 +1436,7 @@ def grammar() -> pp.ParserElement:
     hosting = _loc(
         skw("hosting")
         - opt_name
-        - pp.Opt(skw("covers") - pp.Group(pp.DelimitedList(string))("covers"))
+        - pp.Opt(skw("covers") - pp.Group(Separated(string).set_name("strings"))("covers"))
         - pp.Opt(block(base_items, "hosting")),
         _service_object(WebHosting),
     ).set_name("web hosting")
@@ -1410,7 +1472,7 @@ def grammar() -> pp.ParserElement:
         skw("supporting")
         - opt_name
         - pp.Opt(skw("sponsors") - pp.Group(name_list)("sponsors"))
-        - pp.Opt(skw("roles") - pp.Group(pp.DelimitedList(role))("roles"))
+        - pp.Opt(skw("roles") - pp.Group(Separated(role).set_name("roles"))("roles"))
         - party_body,
         _build_party(SupportingParty),
     ).set_name("supporting party")
@@ -1437,7 +1499,7 @@ def grammar() -> pp.ParserElement:
         skw("do")
         - name("party")
         - pp.Opt(dot - name("action"))
-        - pp.Opt(pp.Group(lparen - pp.Opt(pp.DelimitedList(arg)) - rparen)("args")),
+        - pp.Opt(pp.Group(lparen - pp.Opt(Separated(arg).set_name("arguments")) - rparen)("args")),
         _build_qualified,
     ).set_name("qualified action")
     guarantee = _loc(

@@ -46,10 +46,19 @@ class Source(str):
 
     def span(self, start: int, end: int) -> Span:
         """The span of ``text[start:end]`` (``end`` exclusive)."""
-        line, column = self.position(start)
+        starts = self._starts
+        line = bisect.bisect_right(starts, start)
         last = max(start, end - 1)
-        end_line, end_column = self.position(last)
-        return Span(self.path, line, column, end_line, end_column)
+        end_line = line
+        if line < len(starts) and last >= starts[line]:
+            end_line = bisect.bisect_right(starts, last, line)
+        return Span(
+            self.path,
+            line,
+            start - starts[line - 1] + 1,
+            end_line,
+            last - starts[end_line - 1] + 1,
+        )
 
 
 def span_at(text: str, start: int, end: int) -> Span:
