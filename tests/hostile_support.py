@@ -73,6 +73,7 @@ class Secret:
 def secret_file(folder: Path, fifo: bool) -> Iterator[Secret]:
     """A secret at ``folder/secret.txt``: a regular file with :data:`MARKER`, or a FIFO
     whose ``opened`` event is set if anything opens it for reading."""
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "secret.txt"
     if not fifo:
         path.write_text(SECRET_TEXT, encoding="utf-8")
