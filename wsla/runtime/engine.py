@@ -174,6 +174,7 @@ class Evaluator:
         self._evidence: dict[int, tuple[Evidence, ...]] = {}
         self._readings: dict[int, Evidence] = {}
         self._pending_notes: dict[int, list[tuple[int, Evidence]]] = {}
+        self._tick_orders: dict[tuple[int, ...], tuple[tuple[Node, bool], ...]] = {}
         self._finished = False
 
     # --- construction ------------------------------------------------------------------
@@ -251,12 +252,14 @@ class Evaluator:
             elif all(type(n) is IntervalSeriesNode and n.inputs == (node,) for n in downstream):
                 # the value only goes into interval buffers: append to them directly
                 kind = 5
+                # the lists' own append methods (IntervalSeries keeps its lists for good)
                 buffers = tuple(
-                    (n.pending_t, n.pending_v)
+                    (n.pending_t.append, n.pending_v.append)
                     for n in downstream
                     if isinstance(n, IntervalSeriesNode)
                 )
-                return (kind, node, buffers, watch, nodes, invocation)
+                own = (node,) if node.params else ()
+                return (kind, node, buffers, own, nodes, invocation)
             else:
                 kind = 1
         return (kind, nodes[0], downstream, watch, nodes, invocation)
@@ -325,17 +328,19 @@ class Evaluator:
             if self._next_tick <= t:
                 self._ticks_until(t)
             self._last = self._watermark = t
-            step = self._step = self._step + 1
             if kind == 5:
+                # only interval buffers read the value: no stamp, and a step number is
+                # needed only when a parameter changes (stamps must be unique per step)
                 node.value = value
-                node.stamp = step
                 if value is not None:
-                    for times, values in downstream:
-                        times.append(t)
-                        values.append(value)
-                if watch and node.params:
+                    for add_time, add_value in downstream:
+                        add_time(t)
+                        add_value(value)
+                if watch:
+                    step = self._step = self._step + 1
                     self._obligations(t, step, list(node.params), ())
                 return
+            step = self._step = self._step + 1
             if kind == 1:
                 node.value = value
                 node.stamp = step
@@ -406,17 +411,18 @@ class Evaluator:
                         value = 0
                     count += 1
                     mark = last = t
-                    step += 1
                     node.value = value
-                    if kind == 5:  # only interval buffers read it: no stamp needed
+                    if kind == 5:  # as in feed(): no stamp, a step only for a parameter
                         if value is not None:
-                            for times, values in downstream:
-                                times.append(t)
-                                values.append(value)
-                        if not node.params:
+                            for add_time, add_value in downstream:
+                                add_time(t)
+                                add_value(value)
+                        if not watch:
                             continue
+                        step += 1
                         new_params = list(node.params)
                     else:
+                        step += 1
                         node.stamp = step
                         for n in downstream:
                             for i in n.inputs:
@@ -651,21 +657,30 @@ class Evaluator:
             if new_params:
                 self._obligations(t, step, new_params, ())
 
+    def _tick_order(self, ticking: tuple[int, ...]) -> tuple[tuple[Node, bool], ...]:
+        """The nodes a tick of these schedules can reach, in topological order, each with
+        whether its own schedule ticks (computed once per set of schedules)."""
+        order = self._tick_orders.get(ticking)
+        if order is None:
+            starts: set[int] = set()
+            for s in ticking:
+                starts.update(self._sched_nodes[s])
+            affected: dict[int, Node] = {i: self._nodes[i] for i in starts}
+            for i in starts:
+                for n in self._closure[i]:
+                    affected[n.index] = n
+            order = tuple(
+                (affected[i], affected[i].plan.schedule in ticking)
+                for i in sorted(affected, key=self._pos.__getitem__)
+            )
+            self._tick_orders[ticking] = order
+        return order
+
     def _tick_step(self, t: int, ticking: list[int]) -> None:
         self._step = step = self._step + 1
-        sched_set = set(ticking)
-        starts: set[int] = set()
-        for s in ticking:
-            starts.update(self._sched_nodes[s])
-        affected: dict[int, Node] = {i: self._nodes[i] for i in starts}
-        for i in starts:
-            for n in self._closure[i]:
-                affected[n.index] = n
-        pos = self._pos
         trace = self._trace
         new_params: list[int] = []
-        for index in sorted(affected, key=pos.__getitem__):
-            node = affected[index]
+        for node, ticked in self._tick_order(tuple(ticking)):
             new = False
             for inp in node.inputs:
                 if inp.stamp == step:
@@ -673,7 +688,7 @@ class Evaluator:
                     if trace and isinstance(node, IntervalSeriesNode):
                         self._collect(node, t)
                     break
-            if node.plan.schedule in sched_set:
+            if ticked:
                 new = node.on_tick(t) or new
                 gaps = getattr(node, "gaps", None)
                 if gaps:
@@ -692,7 +707,8 @@ class Evaluator:
                 node.stamp = step
                 if trace:
                     self._note(node, t)
-                new_params.extend(self._params_of[index])
+                if node.params:
+                    new_params.extend(node.params)
         self._obligations(t, step, new_params, ticking)
 
     # --- obligations -------------------------------------------------------------------
