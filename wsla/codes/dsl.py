@@ -260,6 +260,17 @@ CODES: tuple[Code, ...] = (
         bad_lang="wsla",
     ),
     Code(
+        "D032",
+        _E,
+        "Integer literal too long",
+        "An integer literal has more than 4000 digits. WSLA integers are xs:long or "
+        "xs:integer values; such a literal is almost certainly a mistake (and converting it "
+        "would cost quadratic time).",
+        bad="const Huge = 1111…(5000 digits)…1111",
+        good="const Huge = 1.0e300",
+        bad_lang="wsla",
+    ),
+    Code(
         "D031",
         _E,
         "Nesting too deep",

@@ -443,6 +443,41 @@ class Separated(pp.ParseElementEnhance):
         return loc, items
 
 
+class Statements(pp.ParseElementEnhance):
+    """The statements of the sla block; stops at the second provider, consumer or
+    obligations block (D007) instead of reading on to the end of the file first."""
+
+    _unique = (
+        (ServiceProvider, "provider"),
+        (ServiceConsumer, "consumer"),
+        (Obligations, "obligations block"),
+    )
+
+    def __init__(self, expr: pp.ParserElement) -> None:
+        super().__init__(expr)
+        self._may_return_empty = True
+
+    def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
+        items: list[Any] = []
+        seen: set[str] = set()
+        parse = self.expr._parse
+        while True:
+            try:
+                next_loc, tokens = parse(instring, loc, do_actions)
+            except pp.ParseException:
+                return loc, items
+            if do_actions:
+                for cls, what in self._unique:
+                    if isinstance(tokens[0], cls):
+                        if what in seen:
+                            raise _duplicate(
+                                instring, _start_of(instring, tokens[0], loc), what, "an sla"
+                            )
+                        seen.add(what)
+            items.extend(tokens)
+            loc = next_loc
+
+
 class Kw(pp.Keyword):
     """A keyword that leaves no token (one element instead of ``Suppress(Keyword)``)."""
 
@@ -475,6 +510,22 @@ def _to_number(s: str, loc: int, toks: pp.ParseResults) -> int | float:
         return math.nan
     if "." in text or "e" in text or "E" in text:
         return float(text)
+    return _to_int(s, loc, text)
+
+
+_MAX_DIGITS = 4000
+
+
+def _to_int(s: str, loc: int, text: str) -> int:
+    # Python refuses to convert integers of more than 4300 digits (a DoS guard)
+    if len(text.lstrip("+-")) > _MAX_DIGITS:
+        raise _fail(
+            s,
+            loc,
+            "D032",
+            f"integer literal with {len(text)} digits is too long",
+            "WSLA integers are xs:long or xs:integer values; use a float for huge numbers",
+        )
     return int(text)
 
 
@@ -1194,7 +1245,11 @@ def grammar() -> pp.ParserElement:
         .set_name("number")
         .add_parse_action(_to_number)
     )
-    integer = pp.Regex(r"\d+(?![0-9_.])").set_name("integer").add_parse_action(lambda t: int(t[0]))
+    integer = (
+        pp.Regex(r"\d+(?![0-9_.])")
+        .set_name("integer")
+        .add_parse_action(lambda s, loc, t: _to_int(s, loc, t[0]))
+    )
     datetime_ = (
         pp.Regex(
             r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?"
@@ -1542,7 +1597,7 @@ def grammar() -> pp.ParserElement:
         skw("sla")
         - opt_name
         - lbrace
-        - pp.Group(pp.ZeroOrMore(top_item))("body")
+        - pp.Group(Statements(top_item))("body")
         - Close("sla", ["provider", "consumer", "supporting", "service", "obligations"]).suppress(),
         _build_spec,
     ).set_name("sla")

@@ -36,8 +36,8 @@ def loads_dsl(text: str, path: str | None = None) -> tuple[Spec | None, list[Dia
 
 def parse(text: str, path: str | None = None) -> tuple[Spec | None, list[Diagnostic], Scan]:
     """Like :func:`loads_dsl`, also returning the lexical scan (comments) of the text."""
-    if text.startswith("\ufeff"):
-        text = " " + text[1:]
+    if text.startswith("\ufeff"):  # a byte-order mark is not a column
+        text = text[1:]
     lexical = scan(text)
     source = Source(text, path)
     if lexical.unterminated_string is not None:
@@ -120,7 +120,7 @@ _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[^\s,(){}\[\]]+')
 
 
 def _token_end(text: str, loc: int) -> int:
-    match = _TOKEN.match(text, loc)
+    match = _TOKEN.match(text, loc, loc + 200)  # a caret line, not a megabyte of them
     if match:
         return match.end()
     return min(loc + 1, len(text))
@@ -131,7 +131,12 @@ def _found(text: str, loc: int) -> str:
         return "end of file"
     match = _WORD.match(text, loc) or _NUMBER.match(text, loc)
     token = match.group() if match else text[loc]
+    if len(token) > _QUOTE_LIMIT:
+        token = token[:_QUOTE_LIMIT] + "…"
     return f"`{token}`"
+
+
+_QUOTE_LIMIT = 40
 
 
 def _candidates(expected: str) -> tuple[str, ...]:
