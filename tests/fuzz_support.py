@@ -348,6 +348,10 @@ def mutate_xml(rng: random.Random, data: bytes, rounds: int = 3) -> bytes:
     return data
 
 
+def _chooser(rng: random.Random, items: list[str]) -> Callable[[], str]:
+    return lambda: rng.choice(items)
+
+
 _DSL_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`\n]*`|\w+|\s+|.', re.DOTALL)
 
 
@@ -356,17 +360,13 @@ def mutate_dsl(rng: random.Random, text: str, rounds: int = 3) -> str:
     for _ in range(rounds):
         kind = rng.randrange(5)
         if kind == 0:
-            lines = text.split("\n")
-            text = "\n".join(mutate_sequence(rng, lines, lambda ls=lines: rng.choice(ls or [""])))
+            lines = text.split("\n") or [""]
+            text = "\n".join(mutate_sequence(rng, lines, _chooser(rng, lines)))
         elif kind in (1, 2):
             tokens = _DSL_TOKEN.findall(text)
             pool = [t for t in tokens if not t.isspace()] or list(DSL_WORDS)
-            fresh: Callable[[], str] = (
-                (lambda: rng.choice(DSL_WORDS))
-                if kind == 1
-                else (lambda p=pool: rng.choice(p + list(INTERESTING_TEXT)))
-            )
-            text = "".join(mutate_sequence(rng, tokens, fresh))
+            words = list(DSL_WORDS) if kind == 1 else pool + list(INTERESTING_TEXT)
+            text = "".join(mutate_sequence(rng, tokens, _chooser(rng, words)))
         elif kind == 3:
             text = text[: rng.randrange(len(text) + 1)]
         else:
