@@ -332,3 +332,15 @@ def test_quiet_prints_no_table_but_still_the_problems() -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "M005" in result.stderr
+
+
+def test_zone_option_reads_naive_timestamps(tmp_path: Path) -> None:
+    naive = tmp_path / "naive.csv"
+    naive.write_text("time,target,value\n2025-03-01T11:00:30,urn:load,0.9\n")
+    without = json.loads(run(SPEC, naive, "--json", "-").stdout)
+    assert without["problems"]["counts"] == {"M003": 1}
+    with_zone = json.loads(run(SPEC, naive, "--zone", "Europe/Zurich", "--json", "-").stdout)
+    assert with_zone["problems"]["counts"] == {}
+    (violation,) = [o for o in with_zone["outcomes"] if o["type"] == "violation"]
+    assert violation["time"] == "2025-03-01T10:00:30Z"
+    assert run(SPEC, naive, "--zone", "Mars/Olympus").exit_code == 2

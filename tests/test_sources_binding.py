@@ -341,3 +341,20 @@ def test_invocation_feed_targets_the_operation(tmp_path: Path) -> None:
         parse_binding(
             "[[table]]\nkey='k'\n[[table.feed]]\ncolumn='v'\ninvocation=true\nmetric='m'\n"
         )
+
+
+def test_with_zone_fills_only_tables_without_one() -> None:
+    from wsla.sources.binding import DEFAULT_BINDING, with_zone
+
+    binding = parse_binding(
+        "[[table]]\nfiles = ['a*']\ntarget = 't'\nzone = '+02:00'\n"
+        "[[table]]\nfiles = ['b*']\ntarget = 't'\n"
+    )
+    zoned = with_zone(binding, "Europe/Zurich")
+    assert [t.zone for t in zoned.tables] == ["+02:00", "Europe/Zurich"]
+    implicit = with_zone(DEFAULT_BINDING, "-05:00")
+    assert implicit.implicit
+    assert implicit.tables[0].zone == "-05:00"
+    with pytest.raises(BindingError) as err:
+        with_zone(binding, "Moon/Base")
+    assert [d.code for d in err.value.diagnostics] == ["M013"]

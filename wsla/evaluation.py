@@ -29,7 +29,15 @@ from wsla.diagnostics import Diagnostic, has_errors
 from wsla.model import Spec
 from wsla.runtime.engine import Evaluator, Result
 from wsla.runtime.plan import Plan, PlanError, compile_plan
-from wsla.sources.binding import Binding, BindingError, RawRecord, load_binding, parse_binding
+from wsla.sources.binding import (
+    DEFAULT_BINDING,
+    Binding,
+    BindingError,
+    RawRecord,
+    load_binding,
+    parse_binding,
+    with_zone,
+)
 from wsla.sources.problems import DataAbort, DataProblems, OnError
 from wsla.sources.reader import data_format, read_raw
 from wsla.sources.targets import TargetIndex
@@ -192,6 +200,7 @@ def evaluate(
     binding: Binding | str | Path | Mapping[str, Any] | None = None,
     start: int | datetime | str | None = None,
     end: int | datetime | str | None = None,
+    zone: str | None = None,
     on_error: OnError | str = OnError.REPORT,
     trace: bool = False,
     allowed_lateness_ns: int = 0,
@@ -207,12 +216,19 @@ def evaluate(
     or JSON file, or its content as a dict) maps wide tables to the spec's metrics;
     without one, files are in the long format ``time,target,value``. ``start``/``end``
     fix the evaluation window (epoch ns, aware datetime or ISO 8601 text); by default it
-    runs from the first record to the last. ``on_error="fail"`` stops at the first
+    runs from the first record to the last. ``zone`` (an IANA name or an offset) is the
+    zone of naive ISO timestamps for every table whose binding names none (without it a
+    naive timestamp is an M003 problem). ``on_error="fail"`` stops at the first
     malformed record. ``trace`` keeps the evidence for ``result.explain(violation)``.
     ``progress`` is called now and then with the number of records read so far.
     """
     plan = _plan(spec)
     table_binding = _binding(binding)
+    if zone is not None:
+        try:
+            table_binding = with_zone(table_binding or DEFAULT_BINDING, zone)
+        except BindingError as exc:
+            raise EvaluationError(exc.diagnostics) from None
     begin, finish_at = parse_instant(start), parse_instant(end)
     problems = DataProblems(on_error)
     inputs = _inputs(data)

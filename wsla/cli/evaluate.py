@@ -106,6 +106,12 @@ class _Instant(click.ParamType[int]):
 @click.option("--from", "start", type=_Instant(), help="Window start (ISO 8601 with offset).")
 @click.option("--to", "end", type=_Instant(), help="Window end (ISO 8601 with offset).")
 @click.option(
+    "--zone",
+    metavar="ZONE",
+    help="Time zone of timestamps written without an offset (IANA name or +01:00), for "
+    "every table whose binding names none; without it they are errors (M003).",
+)
+@click.option(
     "--json",
     "json_out",
     type=click.Path(dir_okay=False, allow_dash=True),
@@ -148,6 +154,7 @@ def command(
     bind: tuple[str, ...],
     start: int | None,
     end: int | None,
+    zone: str | None,
     json_out: str | None,
     all_outcomes: bool,
     trace: bool,
@@ -169,6 +176,13 @@ def command(
         raise click.UsageError("--binding and --bind exclude each other")
     if start is not None and end is not None and start > end:
         raise click.UsageError("--from is after --to")
+    if zone is not None:
+        from wsla.sources.timestamps import TimestampError, parse_zone
+
+        try:
+            parse_zone(zone)
+        except TimestampError as exc:
+            raise click.BadParameter(exc.message, param_hint="'--zone'") from None
     try:
         code = _run(
             spec=spec,
@@ -177,6 +191,7 @@ def command(
             bind=bind,
             start=start,
             end=end,
+            zone=zone,
             json_out=json_out,
             all_outcomes=all_outcomes,
             trace=trace,
@@ -212,6 +227,7 @@ def _run(
     bind: tuple[str, ...],
     start: int | None,
     end: int | None,
+    zone: str | None,
     json_out: str | None,
     all_outcomes: bool,
     trace: bool,
@@ -239,6 +255,7 @@ def _run(
             binding=chosen,
             start=start,
             end=end,
+            zone=zone,
             on_error=on_error,
             trace=trace,
             allowed_lateness_ns=allowed_lateness,

@@ -34,7 +34,7 @@ import math
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,7 @@ __all__ = [
     "compile_table",
     "load_binding",
     "parse_binding",
+    "with_zone",
 ]
 
 
@@ -124,13 +125,28 @@ LONG_TABLE = Table(target="target", value="value")
 class Binding:
     tables: tuple[Table, ...]
     path: str | None = None
+    implicit: bool = False
+    """True for the long format read when no binding was given."""
 
     def table_for(self, path: str) -> Table | None:
         """The first table whose ``files`` patterns match ``path``'s file name."""
         return next((t for t in self.tables if t.matches(path)), None)
 
 
-DEFAULT_BINDING = Binding(tables=(LONG_TABLE,))
+DEFAULT_BINDING = Binding(tables=(LONG_TABLE,), implicit=True)
+
+
+def with_zone(binding: Binding, zone: str) -> Binding:
+    """``binding`` with ``zone`` for every table that names none (``--zone``).
+
+    Raises :class:`BindingError` (M013) for an unknown zone.
+    """
+    try:
+        parse_zone(zone)
+    except TimestampError as exc:
+        raise BindingError([diagnostic(exc.code, exc.message)]) from None
+    tables = tuple(t if t.zone else replace(t, zone=zone) for t in binding.tables)
+    return replace(binding, tables=tables)
 
 
 class BindingError(Exception):

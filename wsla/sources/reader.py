@@ -91,7 +91,7 @@ def read_input(
     )
     if _is_arrow(data):
         return read_arrow(data, mapper, problems)
-    return read_iterable(data, mapper, problems, ints_are_ns=binding is DEFAULT_BINDING)
+    return read_iterable(data, mapper, problems, ints_are_ns=binding.implicit)
 
 
 def _table(binding: Binding, name: str, problems: DataProblems) -> Table | None:
