@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from wsla.diagnostics import Diagnostic, Severity
+from wsla.model import Span
 from wsla.xml.reader import load_xml, parse_xml
 
 CASES = Path(__file__).parent / "cases" / "xml"
@@ -80,7 +81,14 @@ def test_schema_error_has_line_column_and_help() -> None:
 
 def test_unknown_xsi_type_suggests_the_closest() -> None:
     _, diagnostics = load_xml((CASES / "invalid-xsi-type.xml").read_bytes(), "t.xml")
+    assert diagnostics[0].message == "<Function>: unknown xsi:type 'QConstructr'"
+    assert diagnostics[0].span == Span("t.xml", 25, 17)  # at xsi:type=
     assert diagnostics[0].help == 'did you mean xsi:type="QConstructor"?'
+
+
+def test_attribute_errors_point_at_the_attribute() -> None:
+    _, diagnostics = load_xml((CASES / "invalid-attribute.xml").read_bytes(), "a.xml")
+    assert diagnostics[0].span == Span("a.xml", 17, 23)
 
 
 def test_fragment_is_info_not_error() -> None:

@@ -239,7 +239,8 @@ def _syntax_diagnostic(exc: etree.XMLSyntaxError, path: str | None) -> Diagnosti
         # expand them, and stops a billion-laughs document before we see its DOCTYPE.
         return diagnostic(
             "X010",
-            f"entity declarations are not allowed ({message})",
+            "the document declares and uses entities, which are not allowed "
+            "(libxml2 stopped at its entity amplification limit)",
             span,
             help="remove the DOCTYPE and write the text out instead of the entity",
         )
@@ -337,8 +338,11 @@ def _doctype_diagnostics(tree: ElementTree, data: bytes, path: str | None) -> li
     for entity in dtd.iterentities():
         name = re.escape(str(entity.name).encode())
         found = re.compile(rb"<!ENTITY\s+(?:%\s+)?" + name + rb"\s").search(data, doctype_at)
-        line = data.count(b"\n", 0, found.start()) + 1 if found else doctype_line
-        span = Span(path, line, 1)
+        span = Span(path, doctype_line, 1)
+        if found:
+            start = found.start()
+            column = start - data.rfind(b"\n", 0, start)
+            span = Span(path, data.count(b"\n", 0, start) + 1, column)
         if entity.system_url:
             out.append(
                 diagnostic(

@@ -121,20 +121,22 @@ def _help(type_name: str, raw: str, element: Element | None) -> str | None:
     return None
 
 
-def _message(raw: str) -> tuple[str, str | None]:
-    """libxml2's message without namespace noise, and the element's local name."""
+def _message(raw: str) -> tuple[str, str | None, str | None]:
+    """libxml2's message without namespace noise, the element's and attribute's names."""
     match = _ELEMENT_PREFIX.match(raw)
     text = raw.strip().rstrip(".")
     name: str | None = None
+    attribute: str | None = None
     if match is not None:
         name = _clean(match.group(1))
         attribute = match.group(2)
         rest = _clean(raw[match.end() :].strip().rstrip("."))
         where = f"<{name}>"
         if attribute is not None:
-            where += f" attribute {_clean(attribute)!r}"
+            attribute = _clean(attribute)
+            where += f" attribute {attribute!r}"
         text = f"{where}: {rest[:1].lower()}{rest[1:]}"
-    return _clean(_EXPECTED_TAIL.sub("", text)), name
+    return _clean(_EXPECTED_TAIL.sub("", text)), name, attribute
 
 
 def _code(type_name: str, raw: str) -> str:
@@ -176,11 +178,12 @@ def _find(tree: etree._ElementTree, xpath: str | None, prefixes: dict[str, str])
     return None
 
 
-def _errors(
-    schema: etree.XMLSchema, tree: etree._ElementTree
-) -> list[tuple[str, str, str | None, Element | None, int]]:
-    """``(code, message, help, element, line)`` per error, follow-up noise removed."""
-    out: list[tuple[str, str, str | None, Element | None, int]] = []
+_Error = tuple[str, str, str | None, Element | None, int, str | None]
+
+
+def _errors(schema: etree.XMLSchema, tree: etree._ElementTree) -> list[_Error]:
+    """``(code, message, help, element, line, attribute)`` per error, noise removed."""
+    out: list[_Error] = []
     typed_paths: set[str] = set()
     prefixes: dict[str, str] | None = None
     for entry in schema.error_log:
@@ -194,13 +197,18 @@ def _errors(
         if prefixes is None:
             prefixes = _prefixes(tree)
         element = _find(tree, path, prefixes)
-        message, _ = _message(raw)
+        message, name, attribute = _message(raw)
         code = _code(type_name, raw)
         help_text = _help(type_name, raw, element)
+        local = etree.QName(element).localname if element is not None else name or "element"
+        given = element.get(f"{{{XSI_NS}}}type") if element is not None else None
         if code == "X032" and type_name == "SCHEMAV_CVC_TYPE_2":
-            name = etree.QName(element).localname if element is not None else "element"
-            message = f"<{name}> needs an xsi:type naming one of its subtypes"
-        out.append((code, message, help_text, element, entry.line))
+            message = f"<{local}> needs an xsi:type naming one of its subtypes"
+        elif type_name == "SCHEMAV_CVC_ELT_4_2" and given is not None:
+            message = f"<{local}>: unknown xsi:type {given!r}"
+        elif type_name == "SCHEMAV_CVC_ELT_4_3" and given is not None:
+            message = f"<{local}>: xsi:type {given!r} is not a kind of <{local}>"
+        out.append((code, message, help_text, element, entry.line, attribute))
         if len(out) >= _MAX_ERRORS:
             break
     return out
@@ -221,12 +229,28 @@ def validate_tree(
         return []
     text = SourceText(source, path, doc.docinfo.encoding)
     out: list[Diagnostic] = []
-    for code, message, help_text, element, line in _errors(schema, doc):
+    for code, message, help_text, element, line, attribute in _errors(schema, doc):
         span = Span(path, max(line, 1), 1)
         if element is not None:
             span = element_span(text, element)
+            if attribute is not None:
+                span = _attribute_span(text, span, element, attribute)
         out.append(diagnostic(code, message, span, help=help_text))
     return out
+
+
+def _attribute_span(text: SourceText, tag: Span, element: Element, attribute: str) -> Span:
+    """Where ``attribute=`` is written in ``element``'s start tag (else the tag)."""
+    last = max(element.sourceline or tag.line, tag.line)
+    for line in range(tag.line, last + 1):
+        content = text.line_text(line)
+        if content is None:
+            break
+        start = tag.column if line == tag.line else 0
+        index = content.find(f"{attribute}=", start)
+        if index >= 0:
+            return Span(tag.path, line, index + 1)
+    return tag
 
 
 def validate_model(spec: Spec) -> list[Diagnostic]:
@@ -256,7 +280,7 @@ def validate_model(spec: Spec) -> list[Diagnostic]:
     nodes: dict[Element, object] = dict(pairs)
     built = root.getroottree()
     out: list[Diagnostic] = []
-    for code, message, help_text, element, line in _errors(schema, written):
+    for code, message, help_text, element, line, _ in _errors(schema, written):
         span: Span | None = None
         if element is not None:
             counterpart = _find(built, written.getpath(element), {})
