@@ -174,7 +174,6 @@ class Evaluator:
         self._evidence: dict[int, tuple[Evidence, ...]] = {}
         self._readings: dict[int, Evidence] = {}
         self._pending_notes: dict[int, list[tuple[int, Evidence]]] = {}
-        self._tick_orders: dict[tuple[int, ...], tuple[tuple[Node, bool], ...]] = {}
         self._finished = False
 
     # --- construction ------------------------------------------------------------------
@@ -225,10 +224,23 @@ class Evaluator:
                     stack.extend(users[u])
             record_closures.append(tuple(self._nodes[i] for i in sorted(seen, key=pos.__getitem__)))
         self._record_closure = record_closures
-        self._sched_nodes: list[list[int]] = [[] for _ in plan.schedules]
+        # per schedule: what its tick reaches, in topological order, each node with
+        # whether it is driven by that schedule itself
+        driven: list[set[int]] = [set() for _ in plan.schedules]
         for pn in plan.nodes:
             if pn.schedule is not None:
-                self._sched_nodes[pn.schedule].append(pn.index)
+                driven[pn.schedule].add(pn.index)
+        self._sched_nodes: list[tuple[tuple[Node, bool], ...]] = []
+        for s, starts in enumerate(driven):
+            reach = set(starts)
+            for i in starts:
+                reach.update(n.index for n in closures[i])
+            self._sched_nodes.append(
+                tuple(
+                    (self._nodes[i], plan.nodes[i].schedule == s)
+                    for i in sorted(reach, key=pos.__getitem__)
+                )
+            )
         self._targets = {k: tuple(self._nodes[i] for i in v) for k, v in plan.targets.items()}
         self._operations = {k: tuple(self._nodes[i] for i in v) for k, v in plan.operations.items()}
 
@@ -299,14 +311,7 @@ class Evaluator:
             if g.schedule is not None:
                 self._gs_by_sched[g.schedule].append(g.index)
         self._g_last: list[Truth] = [None] * len(plan.guarantees)
-        self._param_names = [p.name for p in plan.parameters]
-        # an SLO valid in one closed [start, end] is checked inline
-        self._validity: list[tuple[int, int] | None] = [
-            (slo.validity[0].start_ns, slo.validity[0].end_ns)
-            if len(slo.validity) == 1 and slo.validity[0].mask is None
-            else None
-            for slo in plan.slos
-        ]
+
         self._tracks = [_SloTrack() for _ in plan.slos]
 
     # --- input -------------------------------------------------------------------------
@@ -657,30 +662,25 @@ class Evaluator:
             if new_params:
                 self._obligations(t, step, new_params, ())
 
-    def _tick_order(self, ticking: tuple[int, ...]) -> tuple[tuple[Node, bool], ...]:
-        """The nodes a tick of these schedules can reach, in topological order, each with
-        whether its own schedule ticks (computed once per set of schedules)."""
-        order = self._tick_orders.get(ticking)
-        if order is None:
-            starts: set[int] = set()
-            for s in ticking:
-                starts.update(self._sched_nodes[s])
-            affected: dict[int, Node] = {i: self._nodes[i] for i in starts}
-            for i in starts:
-                for n in self._closure[i]:
-                    affected[n.index] = n
-            order = tuple(
-                (affected[i], affected[i].plan.schedule in ticking)
-                for i in sorted(affected, key=self._pos.__getitem__)
-            )
-            self._tick_orders[ticking] = order
-        return order
+    def _tick_order(self, ticking: list[int]) -> tuple[tuple[Node, bool], ...]:
+        """The nodes a tick of these schedules reaches, in topological order, each with
+        whether its own schedule ticks now."""
+        if len(ticking) == 1:
+            return self._sched_nodes[ticking[0]]
+        merged: dict[int, Node] = {}
+        for s in ticking:
+            for node, _ in self._sched_nodes[s]:
+                merged[node.index] = node
+        return tuple(
+            (merged[i], merged[i].plan.schedule in ticking)
+            for i in sorted(merged, key=self._pos.__getitem__)
+        )
 
     def _tick_step(self, t: int, ticking: list[int]) -> None:
         self._step = step = self._step + 1
         trace = self._trace
         new_params: list[int] = []
-        for node, ticked in self._tick_order(tuple(ticking)):
+        for node, ticked in self._tick_order(ticking):
             new = False
             for inp in node.inputs:
                 if inp.stamp == step:
@@ -722,7 +722,7 @@ class Evaluator:
         stamps = state.param_stamp
         out = self._out
         param_nodes = self._param_nodes
-        names = self._param_names
+        names = plan.parameter_names
         for p in new_params:
             stamps[p] = step
         if new_params and self._emit_params:
@@ -742,7 +742,7 @@ class Evaluator:
             g_set.update(self._gs_by_sched[s])
         for i in sorted(slo_set):
             slo = plan.slos[i]
-            span = self._validity[i]
+            span = slo.closed
             if span is None:
                 if not slo.valid_at(t):
                     continue

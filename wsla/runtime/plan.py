@@ -118,6 +118,13 @@ class PlanSLO:
     def valid_at(self, ns: int) -> bool:
         return any(p.contains(ns) for p in self.validity)
 
+    @property
+    def closed(self) -> tuple[int, int] | None:
+        """``(start, end)`` when the validity is one closed interval (checked inline)."""
+        if len(self.validity) == 1 and self.validity[0].mask is None:
+            return self.validity[0].start_ns, self.validity[0].end_ns
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class PlanGuarantee:
@@ -150,6 +157,8 @@ class Plan:
     """Record target → measured nodes it feeds (``Object/Metric``, full path, URIs)."""
     operations: Mapping[str, tuple[int, ...]]
     """Service object (name or path) → directive nodes fed by its invocation records."""
+    parameter_names: tuple[str, ...] = ()
+    """``parameters[i].name``, for outcomes."""
     bounded: tuple[int, ...] = ()
     """QConstructor/TSConstructor nodes whose Window (absent or larger) is bounded by
     ``Limits.max_window``; reaching the bound is reported (L104) in the result."""
@@ -730,6 +739,7 @@ def compile_plan(spec: Spec, *, limits: Limits | None = None) -> Plan:
         targets=targets,
         operations=operations,
         bounded=tuple(bounded),
+        parameter_names=tuple(p.name for p in c.parameters),
     )
 
 
