@@ -218,7 +218,8 @@ def _run_follow(
             allowed_lateness_ns=allowed_lateness,
             on_error=on_error,
         )
-    except DataAbort:
+    except DataAbort as exc:
+        _print_diagnostics([exc.diagnostic])
         click.echo("wsla: stopped at the first bad record (--on-error fail)", err=True)
         return EXIT_FINDINGS
     except KeyboardInterrupt:
