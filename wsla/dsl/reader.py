@@ -291,10 +291,23 @@ def _syntax_error(source: Source, exc: pp.ParseBaseException) -> Diagnostic:
         return _error(
             source, loc, end, "D019", f"unexpected character {found}", f"expected {expected}"
         )
-    help = None
-    if expected in ("')'", "']'"):
-        help = "a parenthesis or bracket is not closed"
-    return _error(source, loc, end, "D001", f"expected {expected}, found {found}", help)
+    return _error(
+        source, loc, end, "D001", f"expected {expected}, found {found}", _HELP.get(expected)
+    )
+
+
+_HELP = {
+    "')'": "a parenthesis or bracket is not closed",
+    "']'": "a parenthesis or bracket is not closed",
+    "comparison operator": "compare with <, <=, ==, >= or >",
+    "[names]": "write the list in brackets, e.g. `push [ZAuditing]` (`[]` for none)",
+    "ISO 8601 date-time": "write a date and a time, e.g. 2001-11-30T14:00:00-05:00",
+    "number": "a comparison value is a plain number, e.g. `ResponseTime < 0.5`",
+    "'when'": "a guarantee reads `when EXPRESSION`, then `do …` lines, then `modality …`",
+    "'modality'": "end the guarantee with `modality always` (or on_entering, "
+    "on_entering_and_leaving, on_every_evaluation)",
+    "'by'": "a metric names the party that measures or computes it: `metric M by Party = …`",
+}
 
 
 _NAMED_STATEMENTS = frozenset(
