@@ -58,7 +58,7 @@ def read_csv(
     problems: DataProblems,
     *,
     source: str | None = None,
-) -> Iterator[RawRecord]:
+) -> Iterator[list[RawRecord]]:
     """Records from the CSV file at ``path``; bad rows go to ``problems``.
 
     ``compile_mapper`` builds the row mapper (called once, after the header was read).
@@ -107,7 +107,9 @@ def read_csv(
                                 Origin(name, reader.line_num),
                             )
                             continue
-                        yield from map_row(pick(row), Origin(name, reader.line_num))
+                        made = map_row(pick(row), Origin(name, reader.line_num))
+                        if made:
+                            yield made
                     break
                 except csv.Error as exc:
                     # e.g. a field over the size limit: that row is lost, the rest read on

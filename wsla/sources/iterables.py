@@ -28,12 +28,12 @@ def read_iterable(
     *,
     source: str = "<data>",
     ints_are_ns: bool = False,
-) -> Iterator[RawRecord]:
+) -> Iterator[list[RawRecord]]:
     """Records from ``items``; an item's "line" in origins is its 1-based position."""
     mapper: RowMapper | None = None
     for position, item in enumerate(items, start=1):
         if isinstance(item, Record):
-            yield (item.time, item.target, item.value, item.origin)
+            yield [(item.time, item.target, item.value, item.origin)]
             continue
         if mapper is None:
             mapper = compile_mapper()
@@ -57,4 +57,6 @@ def read_iterable(
             continue
         if ints_are_ns and type(row[0]) is int:
             row[0] = Nanoseconds(row[0])
-        yield from mapper.map(row, origin)
+        made = mapper.map(row, origin)
+        if made:
+            yield made

@@ -32,7 +32,7 @@ def read_jsonl(
     problems: DataProblems,
     *,
     source: str | None = None,
-) -> Iterator[RawRecord]:
+) -> Iterator[list[RawRecord]]:
     """Records from the JSON Lines file at ``path``; bad lines go to ``problems``."""
     path = Path(path)
     name = source if source is not None else str(path)
@@ -73,7 +73,9 @@ def read_jsonl(
                         "M002", f"no field {', '.join(repr(c) for c in missing)}", origin
                     )
                     continue
-                yield from map_row([obj[c] for c in columns], origin)
+                made = map_row([obj[c] for c in columns], origin)
+                if made:
+                    yield made
         except UnicodeDecodeError as exc:
             problems.report(
                 "M010", f"{name} is not UTF-8 text: {exc.reason}", Origin(name, line + 1)

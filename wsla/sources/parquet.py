@@ -43,7 +43,7 @@ def _rows(
     batches: Iterable[Any],
     mapper: RowMapper,
     name: str,
-) -> Iterator[RawRecord]:
+) -> Iterator[list[RawRecord]]:
     import pyarrow as pa
 
     map_row = mapper.map
@@ -55,7 +55,9 @@ def _rows(
             # Exact instants whatever the binding's time-format says.
             columns[0] = [Nanoseconds(v) if v is not None else None for v in columns[0]]
         for offset, row in enumerate(zip(*columns, strict=True)):
-            yield from map_row(list(row), Origin(name, first + offset))
+            made = map_row(list(row), Origin(name, first + offset))
+            if made:
+                yield made
         first += batch.num_rows
 
 
@@ -65,7 +67,7 @@ def read_parquet(
     problems: DataProblems,
     *,
     source: str | None = None,
-) -> Iterator[RawRecord]:
+) -> Iterator[list[RawRecord]]:
     """Records from the Parquet file at ``path``, batch by batch."""
     name = source if source is not None else str(path)
     if not pyarrow_available():
@@ -108,7 +110,7 @@ def read_arrow(
     problems: DataProblems,
     *,
     source: str = "<arrow>",
-) -> Iterator[RawRecord]:
+) -> Iterator[list[RawRecord]]:
     """Records from an in-memory ``pyarrow.Table`` or ``RecordBatch``."""
     mapper = compile_mapper()
     header = list(table.schema.names)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from operator import itemgetter
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,9 @@ from wsla.sources.targets import TargetIndex
 
 __all__ = ["FORMATS", "data_format", "read_data", "read_input", "read_raw"]
 
-Reader = Callable[..., Iterator[RawRecord]]
+Reader = Callable[..., Iterator[list[RawRecord]]]
+"""A reader yields, per row, the non-empty list of records the row made (all with the
+row's time): merging and flattening whole rows is cheaper than record by record."""
 
 FORMATS: dict[str, tuple[Reader, bool]] = {
     ".csv": (read_csv, False),
@@ -66,8 +68,8 @@ def read_input(
     binding: Binding,
     index: TargetIndex | None,
     problems: DataProblems,
-) -> Iterator[RawRecord]:
-    """The records of one input, in its own order, as ``(time, target, value, origin)``."""
+) -> Iterator[list[RawRecord]]:
+    """The records of one input, in its own order, row by row (see :data:`Reader`)."""
     if isinstance(data, str | Path):
         name = str(data)
         suffix = data_format(name)
@@ -115,8 +117,13 @@ def read_raw(
     """All records of ``inputs`` as ``(time, target, value, origin)``, merged by time."""
     streams = [read_input(d, binding or DEFAULT_BINDING, index, problems) for d in inputs]
     if len(streams) == 1:
-        return streams[0]
-    return heapq.merge(*streams, key=itemgetter(0))
+        return chain.from_iterable(streams[0])
+    merged: Iterator[list[RawRecord]] = heapq.merge(*streams, key=_row_time)
+    return chain.from_iterable(merged)
+
+
+def _row_time(made: list[RawRecord]) -> int:
+    return made[0][0]
 
 
 def read_data(
