@@ -40,29 +40,22 @@ def _read(text: str) -> Spec:
     return spec
 
 
-@settings(max_examples=60)
+# One generated model feeds all three properties: generating WSLA models is the slow part.
+@settings(max_examples=50)
 @given(S.specs())
-def test_dsl_roundtrip_is_lossless(spec: Spec) -> None:
+def test_dsl_roundtrip_xml_twin_and_fmt_properties(spec: Spec) -> None:
+    # loads(dumps(m)) == m, and printing is a fixed point (canonical)
     text = dumps_dsl(spec)
     back = _read(text)
     assert back == spec
-    assert dumps_dsl(back) == text  # canonical: printing is a fixed point
-
-
-@settings(max_examples=30)
-@given(S.specs())
-def test_xml_to_dsl_to_xml_keeps_the_model(spec: Spec) -> None:
+    assert dumps_dsl(back) == text
+    # XML -> DSL -> XML gives the same model
     from_xml, diagnostics = load_xml(dumps_xml(spec), None)
     assert from_xml is not None, diagnostics
     via_dsl = _read(dumps_dsl(from_xml))
     again, _ = load_xml(dumps_xml(via_dsl), None)
     assert again == from_xml == via_dsl
-
-
-@settings(max_examples=30)
-@given(S.specs())
-def test_fmt_is_idempotent(spec: Spec) -> None:
-    text = dumps_dsl(spec)
+    # fmt is idempotent on its own output
     once, diagnostics = format_source(text)
     assert diagnostics == []
     assert once == text
