@@ -495,8 +495,11 @@ def _time_reader(table: Table) -> Callable[[object], int]:
             # The common case (an integer cell) without the general parser.
             if type(raw) is int:
                 return raw * scale
-            if type(raw) is str and raw.isdigit() and raw.isascii() and len(raw) < 40:
-                return int(raw) * scale
+            if type(raw) is str and len(raw) < 40:
+                try:
+                    return int(raw) * scale
+                except ValueError:
+                    pass  # decimals, or not a number: the general parser says which
             return parse_time(raw, fmt, zone)
 
         return epoch
