@@ -252,12 +252,17 @@ class Monitor:
         self.spec: Spec = self.plan.spec
         self.sla = self.spec.name or ""
         self.clock: Clock = clock if clock is not None else WallClock()
+        # read on every record: skip a Python frame for the wall clock
+        self._now: Callable[[], int] = (
+            time.time_ns if type(self.clock) is WallClock else self.clock.now_ns
+        )
         self.tick_interval = tick_interval
         self.checkpoint_every = checkpoint_every
         self._lateness = _lateness_ns(allowed_lateness)
         if self._lateness < 0:
             raise ValueError("allowed_lateness must not be negative")
         self._success = success_target
+        self._op_targets: dict[str, tuple[str, str | None]] = {}
         self._lock = threading.Lock()  # guards the record buffer (and the clock read)
         self._work = threading.RLock()  # one tick / checkpoint / finish at a time
         self._pending: list[Record] = []
@@ -328,8 +333,9 @@ class Monitor:
 
         Thread-safe and cheap: the record is only buffered until the next tick.
         """
+        # the clock is read under the lock, so the buffer is always in clock order
         with self._lock:
-            self._pending.append((self.clock.now_ns() if time is None else time, target, value))
+            self._pending.append((self._now() if time is None else time, target, value))
 
     def record_invocation(
         self, operation: str, response_time_ms: float, ok: bool, time_ns: int | None = None
@@ -337,25 +343,34 @@ class Monitor:
         """One finished invocation of ``operation`` (the :class:`wsla.instrument.InvocationSink`
         protocol): feeds its ResponseTime, InvocationCount and SumResponseTime directives,
         and ``ok`` as 1/0 to the ``success_target`` if one is configured."""
+        targets = self._op_targets.get(operation)
+        if targets is None:
+            targets = self._targets_of(operation)
+        invocation, success = targets
+        with self._lock:
+            t = self._now() if time_ns is None else time_ns
+            pending = self._pending
+            pending.append((t, invocation, response_time_ms))
+            if success is not None:
+                pending.append((t, success, 1 if ok else 0))
+
+    def _targets_of(self, operation: str) -> tuple[str, str | None]:
         success = self._success
         target = None
-        if success is not None:
-            target = (
-                success.get(operation)
-                if isinstance(success, Mapping)
-                else success.format(operation=operation)
-            )
-        with self._lock:
-            t = self.clock.now_ns() if time_ns is None else time_ns
-            self._pending.append((t, operation + INVOCATION_SUFFIX, response_time_ms))
-            if target is not None:
-                self._pending.append((t, target, 1 if ok else 0))
+        if isinstance(success, str):
+            target = success.format(operation=operation)
+        elif success is not None:
+            target = success.get(operation)
+        targets = (operation + INVOCATION_SUFFIX, target)
+        if len(self._op_targets) < 10_000:  # operation names are few; never grow unbounded
+            self._op_targets[operation] = targets
+        return targets
 
     # --- processing --------------------------------------------------------------------
 
     def _take(self, now: int | None) -> tuple[int, list[Record]]:
         with self._lock:
-            moment = self.clock.now_ns() if now is None else now
+            moment = self._now() if now is None else now
             batch, self._pending = self._pending, []
         return moment, batch
 
