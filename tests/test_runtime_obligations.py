@@ -384,3 +384,9 @@ def test_summary_without_known_evaluations() -> None:
 
 def test_validity_uses_instants() -> None:
     assert datetime_to_ns(T0) == at(0)
+
+
+def test_every_modality_has_a_rule() -> None:
+    from wsla.runtime.modalities import MODALITIES
+
+    assert set(MODALITIES) == set(ExecutionModality)

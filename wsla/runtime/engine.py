@@ -23,9 +23,9 @@ from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic, Severity
 from wsla.limits import Limits
 from wsla.model.spec import Spec
-from wsla.model.types import ExecutionModality
 from wsla.runtime.directives import DIRECTIVES, DirectiveNode, ResponseTimeNode
 from wsla.runtime.functions import FUNCTIONS, IntervalSeriesNode
+from wsla.runtime.modalities import MODALITIES
 from wsla.runtime.nodes import Const, Node
 from wsla.runtime.outcomes import (
     ActionRequest,
@@ -791,14 +791,7 @@ class Evaluator:
         result = g.evaluate(state)
         last = self._g_last[i]
         modality = g.modality
-        if modality is ExecutionModality.ALWAYS:
-            fire = result is True
-        elif modality is ExecutionModality.ON_EVERY_EVALUATION:
-            fire = True
-        elif modality is ExecutionModality.ON_ENTERING_CONDITION:
-            fire = result is True and last is not True
-        else:
-            fire = (result is True and last is not True) or (result is False and last is True)
+        fire = MODALITIES[modality](result, last)
         if result is not None:
             self._g_last[i] = result
         else:
