@@ -317,3 +317,25 @@ def test_record_is_cheap() -> None:
     for _ in range(n):
         record("Svc/G", 1)
     assert n / (time.perf_counter() - started) > 100_000
+
+
+def test_records_with_unusable_times_are_rejected_and_counted() -> None:
+    from datetime import datetime
+
+    monitor = Monitor(simple_spec(), clock=FakeClock(ns(0)))
+    monitor.record("Svc/G", 1, datetime(2026, 1, 1, 0, 0, 5))  # naive: refused
+    monitor.record("Svc/G", 2, 1.5e18)  # type: ignore[arg-type]
+    monitor.record("Svc/G", 3, ns(6))
+    values = [o.value for o in monitor.tick() if isinstance(o, ParameterValue)]
+    assert values == [3, 3.0]  # PG, then PM
+    assert monitor.rejected == 2
+
+
+def test_closing_ends_streams_but_calls_no_callback() -> None:
+    monitor = Monitor(simple_spec(), clock=FakeClock(ns(0)))
+    called: list[Any] = []
+    monitor.subscribe(called.append)
+    stream = monitor.stream()
+    monitor.close()
+    assert called == []
+    assert list(stream) == []

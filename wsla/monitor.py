@@ -131,7 +131,7 @@ class OutcomeStream:
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._monitor = monitor
         self._timeout = timeout
-        self._token = monitor._add_sink(self._queue.put)
+        self._token = monitor._add_sink(self._queue.put, stream=True)
 
     def __iter__(self) -> OutcomeStream:
         return self
@@ -162,7 +162,7 @@ class _AsyncOutcomeStream:
             with contextlib.suppress(RuntimeError):  # loop closed: nobody listens anymore
                 loop.call_soon_threadsafe(self._queue.put_nowait, item)
 
-        self._token = monitor._add_sink(put)
+        self._token = monitor._add_sink(put, stream=True)
 
     def __aiter__(self) -> _AsyncOutcomeStream:
         return self
@@ -267,6 +267,7 @@ class Monitor:
         self._work = threading.RLock()  # one tick / checkpoint / finish at a time
         self._pending: list[Record] = []
         self._sinks: dict[int, Callable[[object], None]] = {}
+        self._streams: set[int] = set()  # sinks that are told when the monitor closes
         self._next_sink = 0
         self._stop = threading.Event()
         self._wake_dispatcher = threading.Event()
@@ -275,6 +276,8 @@ class Monitor:
         self._finished = False
         self._enqueued = 0
         self._last_key: str | None = None
+        self.rejected = 0
+        """Records refused because their time was not epoch ns or an aware datetime."""
 
         self.checkpoint_path = None if checkpoint is None else Path(checkpoint)
         self._fingerprint: str | None = None
@@ -377,7 +380,12 @@ class Monitor:
     def _feed(self, batch: list[Record]) -> None:
         feed = self._evaluator.feed
         for t, target, value in batch:
-            feed(target, t, value)
+            try:
+                feed(target, t, value)
+            except (TypeError, ValueError) as exc:
+                # a bad time (naive datetime, float); checked before any state changes
+                self.rejected += 1
+                logger.warning("record for %r at %r rejected: %s", target, t, exc)
 
     def tick(self, now: int | datetime | None = None) -> list[Outcome]:
         """Evaluate the buffered records, then advance event time to ``now`` (default: the
@@ -441,16 +449,19 @@ class Monitor:
 
     # --- subscribers -------------------------------------------------------------------
 
-    def _add_sink(self, sink: Callable[[object], None]) -> int:
+    def _add_sink(self, sink: Callable[[object], None], *, stream: bool = False) -> int:
         with self._lock:
             token = self._next_sink
             self._next_sink += 1
             self._sinks[token] = sink
+            if stream:
+                self._streams.add(token)
         return token
 
     def _remove_sink(self, token: int) -> None:
         with self._lock:
             self._sinks.pop(token, None)
+            self._streams.discard(token)
 
     def subscribe(self, callback: Callable[[Outcome], object]) -> Callable[[], None]:
         """Call ``callback(outcome)`` for every outcome, in the ticking thread; returns a
@@ -561,7 +572,7 @@ class Monitor:
         self.stop()
         self._closed = True
         with self._lock:
-            sinks = list(self._sinks.values())
+            sinks = [self._sinks[token] for token in self._streams]
         for sink in sinks:
             sink(_END)
         if self._owns_outbox and self.outbox is not None:
