@@ -244,3 +244,48 @@ def test_fingerprint_ignores_formatting_but_not_content() -> None:
     assert reread is not None
     assert spec_fingerprint(reread) == spec_fingerprint(spec)
     assert spec_fingerprint(rich_spec()) != spec_fingerprint(spec)
+
+
+def _leaves(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(data, dict):
+        return [p for k, v in data.items() for p in _leaves(v, (*path, k))] + [path]
+    if isinstance(data, list):
+        return [p for i, v in enumerate(data) for p in _leaves(v, (*path, i))] + [path]
+    return [path]
+
+
+junk = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=3),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=80)
+@given(st.data())
+def test_a_tampered_checkpoint_is_refused_or_restored_never_a_crash(data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "cp.json"
+        monitor = Monitor(rich_spec(), clock=FakeClock(ns(0)), checkpoint=path)
+        for i, target in enumerate(["Svc/A", "Svc/C", "Op#invocation", "urn:st", "Svc/B"]):
+            monitor.record(target, 40 + i, ns(30 * i))
+            monitor.tick()
+        monitor.checkpoint({"position": 5})
+        monitor.close()
+        saved = json.loads(path.read_text())
+        where = data.draw(st.sampled_from([p for p in _leaves(saved["engine"]) if p]))
+        parent = saved["engine"]
+        for key in where[:-1]:
+            parent = parent[key]
+        parent[where[-1]] = data.draw(junk)
+        path.write_text(json.dumps(saved))
+        message = ""
+        try:
+            Monitor(rich_spec(), clock=FakeClock(ns(0)), checkpoint=path).close()
+        except CheckpointError as exc:
+            message = str(exc)
+        assert message == "" or str(path) in message

@@ -158,7 +158,7 @@ def load_checkpoint(path: str | Path, spec: Spec | Plan | None = None) -> Checkp
         raise CheckpointError(f"{where}: cannot read the checkpoint ({exc.strerror})") from exc
     try:
         data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON; absurd nesting
         raise CheckpointError(f"{where}: not a wsla checkpoint (invalid JSON: {exc})") from exc
     checkpoint = Checkpoint.from_json(data, where=where)
     if spec is not None:

@@ -35,7 +35,6 @@ their action requests have the same idempotency keys, so the outbox stores them 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import queue
@@ -52,6 +51,8 @@ from wsla.runtime.outcomes import ActionRequest, Outcome
 from wsla.runtime.values import json_value, ns_to_iso, to_ns
 
 if TYPE_CHECKING:
+    import asyncio
+
     from wsla.actions import ActionMessage, DispatchReport, HandlerRegistry, Outbox, RetryPolicy
     from wsla.checkpoint import Checkpoint
     from wsla.model.spec import Spec
@@ -154,6 +155,8 @@ class _AsyncOutcomeStream:
     """``async for`` over a monitor's outcomes (bridged from the ticking thread)."""
 
     def __init__(self, monitor: Monitor, loop: asyncio.AbstractEventLoop) -> None:
+        import asyncio
+
         self._queue: asyncio.Queue[object] = asyncio.Queue()
         self._monitor = monitor
         self._loop = loop
@@ -480,6 +483,8 @@ class Monitor:
     def aiter(self) -> AsyncIterator[Outcome]:
         """``async for outcome in monitor.aiter()``: outcomes from now on, delivered to
         the running event loop; ends when the monitor is closed. Call it inside the loop."""
+        import asyncio
+
         return _AsyncOutcomeStream(self, asyncio.get_running_loop())
 
     # --- actions -----------------------------------------------------------------------
@@ -522,7 +527,7 @@ class Monitor:
 
         try:
             restore(self._evaluator, saved.engine)
-        except (StateError, KeyError, TypeError, ValueError) as exc:
+        except (StateError, KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             raise CheckpointError(
                 f"{self.checkpoint_path}: cannot resume from this checkpoint: {exc}"
             ) from None

@@ -181,6 +181,116 @@ def _capture_node(node: object) -> dict[str, Any]:
     return out
 
 
+def _is_int(value: object) -> bool:
+    return type(value) is int
+
+
+def _ints(value: object, length: int | None = None) -> bool:
+    return (
+        isinstance(value, list)
+        and (length is None or len(value) == length)
+        and all(type(v) is int for v in value)
+    )
+
+
+def _truths(value: object, length: int) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == length
+        and all(v in (True, False, None) for v in value)
+    )
+
+
+def _check_shape(ev: Evaluator, state: dict[str, Any]) -> None:
+    """Refuse a state whose structure does not fit ``ev`` before anything is changed."""
+    plan = ev.plan
+    problems: list[str] = []
+
+    def expect(ok: bool, what: str) -> None:
+        if not ok:
+            problems.append(what)
+
+    engine = state["engine"]
+    if not isinstance(engine, dict) or set(engine) != {n.lstrip("_") for n in ENGINE_STATE}:
+        raise StateError("the engine fields are not the expected ones")
+    for name in ("step", "watermark", "max_seen", "seq", "records", "late", "outside"):
+        expect(_is_int(engine[name]), name)
+    expect(_is_int(engine["next_tick"]), "next_tick")
+    for name in ("from", "last"):
+        expect(engine[name] is None or _is_int(engine[name]), name)
+    unknown = engine["unknown"]
+    expect(isinstance(unknown, dict) and all(_is_int(v) for v in unknown.values()), "unknown")
+    expect(_ints(engine["sched_k"], len(plan.schedules)), "sched_k")
+    expect(_ints(engine["sched_next"], len(plan.schedules)), "sched_next")
+    expect(_truths(engine["g_last"], len(plan.guarantees)), "g_last")
+    tracks = state["tracks"]
+    expect(
+        isinstance(tracks, list)
+        and len(tracks) == len(plan.slos)
+        and all(
+            isinstance(t, list)
+            and len(t) == 8
+            and all(_is_int(v) or (i == 4 and v is None) for i, v in enumerate(t))
+            for t in tracks
+        ),
+        "tracks",
+    )
+    obligations = state["obligations"]
+    expect(
+        isinstance(obligations, dict)
+        and _is_int(obligations.get("step"))
+        and _ints(obligations.get("param_stamp"), len(plan.parameters))
+        and _truths(obligations.get("slo_last"), len(plan.slos))
+        and _truths(obligations.get("slo_evaluated"), len(plan.slos)),
+        "obligations",
+    )
+    buffer = state["buffer"]
+    expect(
+        isinstance(buffer, list)
+        and all(
+            isinstance(r, list)
+            and len(r) == 5
+            and _is_int(r[0])
+            and _is_int(r[1])
+            and (r[3] is None or isinstance(r[3], str))
+            and isinstance(r[4], str)
+            for r in buffer
+        ),
+        "buffer",
+    )
+    nodes = state["nodes"]
+    if not isinstance(nodes, list) or len(nodes) != len(ev._nodes):
+        raise StateError(f"the saved nodes do not match the plan's {len(ev._nodes)} nodes")
+    for node, data in zip(ev._nodes, nodes, strict=True):
+        if not isinstance(data, dict):
+            problems.append(f"node {node.index}")
+            continue
+        for name, encoded in data.items():
+            if name not in node_slots(node) or name in NODE_STRUCTURE:
+                continue  # reported by _restore_node
+            current = getattr(node, name)
+            if isinstance(current, bool):
+                ok = isinstance(encoded, bool)
+            elif isinstance(current, int) and name != "value":
+                ok = _is_int(encoded)
+            elif isinstance(current, list):
+                ok = isinstance(encoded, dict) and isinstance(encoded.get("list"), list)
+            elif isinstance(current, Series):
+                series = encoded.get("series") if isinstance(encoded, dict) else None
+                ok = (
+                    isinstance(series, list)
+                    and len(series) == 3
+                    and series[0] == current.window
+                    and _ints(series[1])
+                    and isinstance(series[2], list)
+                )
+            else:
+                ok = True
+            expect(ok, f"node {node.index} field {name}")
+    if problems:
+        raise StateError("malformed runtime state: " + ", ".join(problems[:5]))
+
+
 def _restore_node(node: object, data: dict[str, Any]) -> None:
     expected = {n for n in node_slots(node) if n not in NODE_STRUCTURE}
     if set(data) != expected:
@@ -277,12 +387,9 @@ def restore(ev: Evaluator, state: dict[str, Any]) -> None:
         raise StateError(
             f"the evaluator's options {config} differ from the checkpoint's {state['config']}"
         )
+    _check_shape(ev, state)
     nodes = state["nodes"]
-    if len(nodes) != len(ev._nodes):
-        raise StateError(f"{len(nodes)} nodes saved, the plan has {len(ev._nodes)}")
     engine = state["engine"]
-    if set(engine) != {name.lstrip("_") for name in ENGINE_STATE}:
-        raise StateError(f"unexpected engine fields {sorted(engine)}")
     for name in ENGINE_STATE:
         value = engine[name.lstrip("_")]
         if isinstance(value, list):
