@@ -262,3 +262,55 @@ def test_each_entity_declaration_is_located() -> None:
     assert tree is None
     located = sorted((d.code, d.span.line if d.span else 0) for d in diagnostics)
     assert located == [("X010", 3), ("X010", 4), ("X010", 5)]
+
+
+# --- huge or hostile layouts: messages stay short, lookups stay linear ------------------
+
+
+def test_messages_never_quote_megabytes() -> None:
+    big = "x" * 1_000_000
+    documents = [
+        f'<SLA xmlns="urn:{big}"/>',
+        f'<SLA xmlns="http://www.ibm.com/wsla"><{big}></{big}x></SLA>',
+        (CASES / "minimal.xml")
+        .read_text()
+        .replace("<Window>12</Window>", f"<Window>{big}</Window>"),
+        (CASES / "minimal.xml").read_text().replace('xsi:type="QConstructor"', f'xsi:type="{big}"'),
+    ]
+    for data in documents:
+        spec, diagnostics = load_xml(data.encode(), "big.xml")
+        assert spec is None
+        assert diagnostics
+        for d in diagnostics:
+            assert len(d.message) < 400
+            assert len(d.help or "") < 400
+
+
+def test_one_line_document_with_mixed_prefixes_is_fast() -> None:
+    """Columns are searched left to right per line; a 4 MB single line with alternating
+    prefixes for the same namespace must not turn that search quadratic."""
+    import time
+
+    ns = 'xmlns="http://www.ibm.com/wsla" xmlns:a="http://www.ibm.com/wsla"'
+    metric = (
+        '<Metric name="M"><Source>P</Source><MeasurementDirective xsi:type="Gauge">'
+        "<MeasurementURI>u</MeasurementURI></MeasurementDirective></Metric>"
+        '<a:Metric name="N"><a:Source>P</a:Source><a:MeasurementDirective xsi:type="Gauge">'
+        "<a:MeasurementURI>u</a:MeasurementURI></a:MeasurementDirective></a:Metric>"
+    )
+    head = (CASES / "minimal.xml").read_text().split("<Metric ")[0]
+    head = head.replace('xmlns="http://www.ibm.com/wsla"', ns)
+    data = (
+        " ".join(head.split()) + metric * 15_000 + "</ServiceDefinition><Obligations/></SLA>"
+    ).encode()
+    assert data.count(b"\n") <= 1
+    assert len(data) > 4_000_000
+    start = time.process_time()
+    spec, diagnostics = load_xml(data, "line.xml")
+    elapsed = time.process_time() - start
+    assert spec is not None, diagnostics
+    metrics = spec.service_definitions[0].metrics
+    assert len(metrics) == 30_000
+    spans = [m.span for m in metrics[-4:]]
+    assert all(s is not None and s.column > 1 for s in spans)
+    assert elapsed < 20

@@ -16,7 +16,7 @@ from wsla.diagnostics import Diagnostic
 from wsla.model.registry import FUNCTION_TYPES
 from wsla.model.types import WSLA_NS, Role
 from wsla.xml.mapping import XSI_TYPE, element_fields
-from wsla.xml.source import SourceText, element_span
+from wsla.xml.source import SourceText, element_span, shorten
 
 __all__ = ["normalize"]
 
@@ -136,7 +136,7 @@ def normalize(
         out.append(
             diagnostic(
                 "X053",
-                f"<LongScalar> holds the non-integer {(element.text or '').strip()!r}; "
+                f"<LongScalar> holds the non-integer {shorten((element.text or '').strip())!r}; "
                 "read as <FloatScalar>",
                 span,
                 help="write non-integer constants as <FloatScalar>",
@@ -148,7 +148,7 @@ def normalize(
         assert function is not None
         typed = _xsi_type(function)
         kind = typed[1] if typed is not None else "function"
-        schedule = (element.text or "").strip()
+        schedule = shorten((element.text or "").strip(), 80)
         function.remove(element)
         out.append(
             diagnostic(
@@ -178,10 +178,10 @@ def _fix_role(element: Element, text: SourceText) -> Diagnostic:
         role.text = name
         role.tail = element[-2].tail if len(element) > 1 else None
     unknown = [n for n in names if n not in _ROLES]
-    notes = (f"unknown role(s): {', '.join(unknown)}",) if unknown else ()
+    notes = (f"unknown role(s): {shorten(', '.join(unknown))}",) if unknown else ()
     return diagnostic(
         "X050",
-        f'SupportingParty role="{value}" (2002 dialect) read as <Role> element(s)',
+        f'SupportingParty role="{shorten(value)}" (2002 dialect) read as <Role> element(s)',
         span,
         help="write the roles as <Role>…</Role> elements after the <Sponsor>s",
         notes=notes,

@@ -98,7 +98,7 @@ from wsla.model.types import (
     TimePeriod,
 )
 from wsla.xml.mapping import XSI_TYPE, FieldMap, Kind, child_namespace, element_fields
-from wsla.xml.source import SourceText, element_span
+from wsla.xml.source import SourceText, element_span, shorten
 from wsla.xml.writer import CALENDAR_ELEMENTS, INTERVAL_ELEMENTS
 
 __all__ = ["GLOBAL_ELEMENTS", "load_xml", "parse_xml", "read_tree"]
@@ -231,6 +231,7 @@ def _syntax_diagnostic(exc: etree.XMLSyntaxError, path: str | None) -> Diagnosti
     cut = message.rfind(", line ")
     if cut > 0:
         message = message[:cut]
+    message = shorten(message)
     lower = message.lower()
     if exc.code == etree.ErrorTypes.ERR_DOCUMENT_EMPTY:
         return diagnostic("X001", "the document is empty", span)
@@ -295,8 +296,8 @@ def parse_xml(data: bytes, path: str | None) -> tuple[ElementTree | None, list[D
         diagnostics.append(
             diagnostic(
                 "X012",
-                f"the document refers to external resources ({', '.join(blocker.blocked)}); "
-                "they were not loaded",
+                "the document refers to external resources "
+                f"({shorten(', '.join(blocker.blocked))}); they were not loaded",
                 Span(path, _line_of(data, b"<!DOCTYPE")[0], 1),
                 help="remove the DOCTYPE",
             )
@@ -305,11 +306,11 @@ def parse_xml(data: bytes, path: str | None) -> tuple[ElementTree | None, list[D
         return None, diagnostics
     namespace = etree.QName(root).namespace
     if namespace != WSLA_NS:
-        found = f"namespace {namespace!r}" if namespace else "no namespace"
+        found = f"namespace {shorten(namespace)!r}" if namespace else "no namespace"
         return None, [
             diagnostic(
                 "X020",
-                f"root element <{etree.QName(root).localname}> is in {found}, "
+                f"root element <{shorten(etree.QName(root).localname)}> is in {found}, "
                 f"not in the WSLA namespace",
                 element_span(SourceText(data, path, tree.docinfo.encoding), root),
                 help=f'declare the WSLA namespace on the root: xmlns="{WSLA_NS}"',
@@ -327,7 +328,7 @@ def _doctype_diagnostics(tree: ElementTree, data: bytes, path: str | None) -> li
             diagnostic(
                 "X012",
                 "the DOCTYPE references an external DTD "
-                f"({docinfo.system_url or docinfo.public_id}); it was not loaded",
+                f"({shorten(docinfo.system_url or docinfo.public_id or '')}); it was not loaded",
                 Span(path, doctype_line, 1),
                 help="remove the DOCTYPE; WSLA documents are checked against the XSD",
             )
@@ -1138,7 +1139,7 @@ def read_tree(
     except _Invalid as exc:
         return None, [
             *reader.diagnostics,
-            diagnostic(exc.code, exc.message, reader.span(exc.element)),
+            diagnostic(exc.code, shorten(exc.message, 300), reader.span(exc.element)),
         ]
     finally:
         if enabled:

@@ -26,7 +26,7 @@ from wsla.model.span import Span
 from wsla.model.spec import Spec
 from wsla.model.types import EXT_NS, WSLA_NS
 from wsla.xml.mapping import XSI_NS
-from wsla.xml.source import SourceText, element_span
+from wsla.xml.source import SourceText, element_span, shorten
 
 __all__ = ["compiled_schema", "validate_model", "validate_tree"]
 
@@ -113,7 +113,7 @@ def _help(type_name: str, raw: str, element: Element | None) -> str | None:
         choices = _SUBTYPES.get(local)
         if not choices:
             return None
-        given = (element.get(f"{{{XSI_NS}}}type") or "").rpartition(":")[2]
+        given = shorten((element.get(f"{{{XSI_NS}}}type") or "").rpartition(":")[2], 100)
         close = difflib.get_close_matches(given, choices, n=1) if given else []
         if close:
             return f'did you mean xsi:type="{close[0]}"?'
@@ -205,9 +205,10 @@ def _errors(schema: etree.XMLSchema, tree: etree._ElementTree) -> list[_Error]:
         if code == "X032" and type_name == "SCHEMAV_CVC_TYPE_2":
             message = f"<{local}> needs an xsi:type naming one of its subtypes"
         elif type_name == "SCHEMAV_CVC_ELT_4_2" and given is not None:
-            message = f"<{local}>: unknown xsi:type {given!r}"
+            message = f"<{local}>: unknown xsi:type {shorten(given)!r}"
         elif type_name == "SCHEMAV_CVC_ELT_4_3" and given is not None:
-            message = f"<{local}>: xsi:type {given!r} is not a kind of <{local}>"
+            message = f"<{local}>: xsi:type {shorten(given)!r} is not a kind of <{local}>"
+        message = shorten(message, 300)
         out.append((code, message, help_text, element, entry.line, attribute))
         if len(out) >= _MAX_ERRORS:
             break

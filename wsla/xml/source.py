@@ -12,9 +12,20 @@ from lxml import etree
 
 from wsla.model.span import Span
 
-__all__ = ["SourceText", "element_span"]
+__all__ = ["SourceText", "element_span", "shorten"]
 
 _LOOK_BACK = 50
+_LOOK_BACK_CHARS = 65_536
+"""Bound on the text scanned upwards per lookup, so hostile layouts cannot make it slow."""
+
+_QUOTE_LIMIT = 160
+
+
+def shorten(text: str, limit: int = _QUOTE_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters: messages quote documents, which may be huge."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
 
 
 class SourceText:
@@ -57,15 +68,22 @@ class SourceText:
         start = self._last_index if line == self._last_line else 0
         index = text.find(needle, start)
         if index < 0 and start:
-            index = text.find(needle)
+            # Out of document order (rare): look only before the cursor, which bounds the
+            # work on a one-line document to one pass per lookup direction.
+            index = text.find(needle, 0, start + len(needle))
         if index >= 0:
             self._last_line = line
             self._last_index = index + 1
             return line, index + 1
+        budget = _LOOK_BACK_CHARS
         for back in range(line - 1, max(0, line - 1 - _LOOK_BACK), -1):
-            index = lines[back - 1].rfind(needle)
+            previous = lines[back - 1]
+            index = previous.rfind(needle, max(0, len(previous) - budget))
             if index >= 0:
                 return back, index + 1
+            budget -= len(previous)
+            if budget <= 0:
+                break
         return line, 1
 
     def span(self, element: etree._Element) -> Span:
@@ -74,15 +92,15 @@ class SourceText:
         if self._lines is None and self.lines() is None:
             return Span(self.path, line, 1)
         tag = element.tag
-        needle = self._needles.get(tag)
+        prefix = element.prefix
+        key = (tag, prefix)
+        needle = self._needles.get(key)
         if needle is None:
             if not isinstance(tag, str):
                 return Span(self.path, line, 1)
             local = tag.rpartition("}")[2]
-            prefix = element.prefix
-            # Cached per tag: a document binds one prefix per namespace in practice.
             needle = f"<{prefix}:{local}" if prefix else f"<{local}"
-            self._needles[tag] = needle
+            self._needles[key] = needle
         line, column = self.locate(line, needle)
         return Span(self.path, line, column)
 
