@@ -611,3 +611,29 @@ def test_result_json() -> None:
     import json
 
     json.dumps(data)
+
+
+def test_far_future_and_huge_times_do_not_hang() -> None:
+    from datetime import timezone
+
+    from wsla.runtime.values import datetime_to_ns
+
+    far = datetime_to_ns(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-14))))
+    for lateness in (0, MIN):
+        ev = Evaluator(ts_spec(end=T0 + timedelta(minutes=3)), allowed_lateness_ns=lateness)
+        ev.feed("Svc/G", at(0), 1)
+        ev.feed("Svc/G", far, 2)
+        ev.feed("Svc/G", 1 << 90, 3)  # beyond any datetime: still just a late-enough record
+        result = ev.finish()
+        assert [t for t, _ in values_of(result, "PN")] == [1.0, 2.0, 3.0]
+        assert result.window == (at(0), 1 << 90)
+        result.to_json()
+
+
+def test_iso_text_of_any_instant() -> None:
+    from wsla.runtime.values import ns_to_iso
+
+    assert ns_to_iso(at(0)) == "2026-01-01T00:00:00Z"
+    assert ns_to_iso(at(0) + 1500) == "2026-01-01T00:00:00.0000015Z"
+    assert ns_to_iso(-1) == "1969-12-31T23:59:59.999999999Z"
+    assert ns_to_iso(253_402_300_800 * 10**9 + 50_400 * 10**9 - 10**9) == "+10000-01-01T13:59:59Z"

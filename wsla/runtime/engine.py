@@ -494,9 +494,10 @@ class Evaluator:
         self._watermark = max(self._watermark, mark)
         self._release(self._watermark)
 
-    def _release(self, upto: int) -> None:
+    def _release(self, upto: int | None) -> None:
+        """Apply the buffered records with time ≤ ``upto`` (all of them for ``None``)."""
         buffer = self._buffer
-        while buffer and buffer[0][0] <= upto:
+        while buffer and (upto is None or buffer[0][0] <= upto):
             t, _, route, value, origin, target = heapq.heappop(buffer)
             self._record_step(t, route, value, origin, target)
 
@@ -527,7 +528,7 @@ class Evaluator:
         """Apply every buffered record, process ticks up to ``to`` (default: the window's
         end, else the last record) and return the :class:`Result`."""
         if not self._finished:
-            self._release(NEVER)
+            self._release(None)
             end = (
                 to_ns(to) if to is not None else self._end if self._end is not None else self._last
             )
@@ -610,7 +611,7 @@ class Evaluator:
     def _ticks_until(self, t: int) -> None:
         if self._from is None:
             self._begin(t)
-        while self._next_tick <= t:
+        while self._next_tick <= t and self._next_tick < NEVER:
             now = self._next_tick
             ticking: list[int] = []
             sched_next = self._sched_next

@@ -19,8 +19,9 @@ from functools import cache
 from wsla.model.types import CalendarPeriod, Interval, Period, TimePeriod
 from wsla.runtime.values import NS_PER_MS, datetime_to_ns, ns_to_datetime
 
-NEVER = 1 << 62
-"""A time after every real tick (about year 2116 in ns): 'no further tick'."""
+NEVER = 1 << 80
+"""'No further tick': later than any time a datetime can give (year 9999 is ~2.5e20 ns),
+so that even the most distant record never meets it."""
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{2}):?(\d{2})$")
 

@@ -46,10 +46,33 @@ def ns_to_datetime(ns: int) -> datetime:
     return EPOCH + timedelta(microseconds=ns // 1000)
 
 
+def _civil(days: int) -> tuple[int, int, int]:
+    """Proleptic Gregorian (year, month, day) of a day count from 1970-01-01, for any year
+    (``datetime`` stops at 9999; records can be later)."""
+    days += 719_468
+    era = days // 146_097
+    doe = days - era * 146_097
+    yoe = (doe - doe // 1460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + 3 if mp < 10 else mp - 9
+    return yoe + era * 400 + (month <= 2), month, day
+
+
 def ns_to_iso(ns: int) -> str:
-    """ISO 8601 UTC text of ``ns`` with nanosecond digits only when needed."""
+    """ISO 8601 UTC text of ``ns`` with nanosecond digits only when needed (years past
+    9999 or before 1 in the expanded ``±YYYYY`` form)."""
     seconds, rest = divmod(ns, NS_PER_S)
-    base = (EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+    try:
+        base = (EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+    except OverflowError:
+        days, second = divmod(seconds, 86_400)
+        year, month, day = _civil(days)
+        hour, second = divmod(second, 3600)
+        minute, second = divmod(second, 60)
+        sign = "+" if year > 0 else "-"
+        base = f"{sign}{abs(year):05d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
     if rest:
         frac = f"{rest:09d}".rstrip("0")
         return f"{base}.{frac}Z"
