@@ -293,7 +293,11 @@ class Monitor:
                 resumed = load_checkpoint(self.checkpoint_path, self.plan)
 
         if resumed is not None:
-            start_ns = resumed.engine.get("config", {}).get("start")
+            start_ns = resumed.monitor.get("start")
+            if type(start_ns) is not int:
+                from wsla.checkpoint import CheckpointError
+
+                raise CheckpointError(f"{self.checkpoint_path}: malformed checkpoint (start)")
         else:
             start_ns = to_ns(start) if start is not None else self.clock.now_ns()
         self._evaluator = Evaluator(
@@ -308,9 +312,8 @@ class Monitor:
         self.resumed = resumed is not None
         if resumed is not None:
             self._restore(resumed)
-        self._last_now = self.start_ns
-        if resumed is not None:
-            self._last_now = int(resumed.monitor.get("last_tick", self.start_ns))
+        if resumed is None:
+            self._last_now = self.start_ns
 
         self._owns_outbox = False
         self.outbox: Outbox | None
@@ -531,9 +534,19 @@ class Monitor:
             raise CheckpointError(
                 f"{self.checkpoint_path}: cannot resume from this checkpoint: {exc}"
             ) from None
+        last_tick = saved.monitor.get("last_tick", self.start_ns)
+        enqueued = saved.outbox.get("enqueued", 0)
+        last_key = saved.outbox.get("last_key")
+        if (
+            type(last_tick) is not int
+            or type(enqueued) is not int
+            or not (last_key is None or isinstance(last_key, str))
+        ):
+            raise CheckpointError(f"{self.checkpoint_path}: malformed checkpoint (monitor part)")
+        self._last_now = last_tick
         self.extra = dict(saved.extra)
-        self._enqueued = int(saved.outbox.get("enqueued", 0))
-        self._last_key = saved.outbox.get("last_key")
+        self._enqueued = enqueued
+        self._last_key = last_key
 
     # --- threads -----------------------------------------------------------------------
 
