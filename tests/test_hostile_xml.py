@@ -46,6 +46,7 @@ EXPECTED = {
     "external-dtd-public.xml": "X012",
     "xinclude-file.xml": "X030",
     "xinclude-http.xml": "X030",
+    "schema-location-http-invalid.xml": "X030",
     "nul-byte.xml": "X004",
     "invalid-utf8.xml": "X003",
     "unknown-encoding.xml": "X003",
