@@ -467,10 +467,8 @@ def _resolve_qname(element: Element, value: str) -> tuple[str | None, str]:
 class _Reader:
     def __init__(self, source: SourceText) -> None:
         self.source = source
+        self.span: Callable[[Element], Span] = source.span
         self.diagnostics: list[Diagnostic] = []
-
-    def span(self, element: Element) -> Span:
-        return element_span(self.source, element)
 
     # --- shared helpers -----------------------------------------------------------
 

@@ -101,6 +101,14 @@ class SourceText:
             local = tag.rpartition("}")[2]
             needle = f"<{prefix}:{local}" if prefix else f"<{local}"
             self._needles[key] = needle
+        lines = self._lines
+        if lines is not None and line <= len(lines):
+            # The common case inline: the tag is on the reported line, after the cursor.
+            index = lines[line - 1].find(needle, self._last_index if line == self._last_line else 0)
+            if index >= 0:
+                self._last_line = line
+                self._last_index = index + 1
+                return Span(self.path, line, index + 1)
         line, column = self.locate(line, needle)
         return Span(self.path, line, column)
 
