@@ -314,3 +314,15 @@ def test_one_line_document_with_mixed_prefixes_is_fast() -> None:
     spans = [m.span for m in metrics[-4:]]
     assert all(s is not None and s.column > 1 for s in spans)
     assert elapsed < 20
+
+
+def test_integer_with_thousands_of_digits_is_x040() -> None:
+    data = (
+        (CASES / "minimal.xml")
+        .read_bytes()
+        .replace(b"<Hours>1</Hours>", b"<Hours>" + b"9" * 5000 + b"</Hours>")
+    )
+    spec, diagnostics = load_xml(data, "digits.xml")
+    assert spec is None
+    assert [d.code for d in diagnostics] == ["X040"]
+    assert diagnostics[0].span == Span("digits.xml", 15, 17)

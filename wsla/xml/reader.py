@@ -387,9 +387,18 @@ def _text(element: Element) -> str:
 
 
 def _parse_long(element: Element) -> int:
+    text = _text(element).strip()
     try:
-        return int(_text(element).strip())
+        return int(text)
     except ValueError:
+        if text.lstrip("+-").isdigit():
+            # Python refuses to convert integers of more than 4300 digits (CVE-2020-10735).
+            raise _Invalid(
+                element,
+                f"<{_local(element.tag)}> holds an integer of {len(text)} digits, "
+                "more than wsla can read",
+                "X040",
+            ) from None
         raise _Invalid(element, f"<{_local(element.tag)}> is not an integer", "X031") from None
 
 
