@@ -183,8 +183,9 @@ CODES: tuple[Code, ...] = (
         "X040",
         _E,
         "value out of range",
-        "The value is valid for the XSD datatype but cannot be represented by wsla, e.g. a "
-        "dateTime before year 1 or after year 9999.",
+        "The value is valid for the XSD datatype but cannot be represented by wsla: a "
+        "dateTime before year 1 or after year 9999, or an integer of more than 4300 digits "
+        "(Python's limit for converting text to integers).",
         "<Start>10000-01-01T00:00:00Z</Start>",
         "<Start>2026-01-01T00:00:00Z</Start>",
     ),
