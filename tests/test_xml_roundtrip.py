@@ -50,3 +50,13 @@ def test_spec_files_reach_a_fixed_point(path: Path) -> None:
 
 def test_there_are_spec_files() -> None:
     assert SPECS, "specs/*.xml should exist"
+
+
+def test_written_form_is_pinned() -> None:
+    """The writer's layout (declaration, namespaces, indentation, attribute order) is
+    fixed: the legacy sample, upgraded, is written exactly as the golden file."""
+    cases = Path(__file__).parent / "cases" / "xml"
+    spec, _ = load_xml((cases / "legacy" / "stock-quote-2002.xml").read_bytes(), "sq.xml")
+    assert spec is not None
+    golden = cases / "golden" / "stock-quote-2002.written.xml"
+    assert dumps_xml(spec) == golden.read_bytes()
