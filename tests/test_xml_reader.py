@@ -183,3 +183,20 @@ def test_mutated_specs_never_raise(path: Path, data: st.DataObject) -> None:
     parent.remove(victim)
     spec, diagnostics = load_xml(etree.tostring(tree), "mutated.xml")
     assert spec is not None or diagnostics
+
+
+@given(st.sampled_from(SPECS), st.data())
+@settings(max_examples=120)
+def test_reading_unvalidated_mutated_trees_never_raises(path: Path, data: st.DataObject) -> None:
+    """read_tree is meant for schema-valid trees, but a skipped validation must still give
+    diagnostics, never a traceback."""
+    source = path.read_bytes()
+    tree, _ = parse_xml(source, path.name)
+    assert tree is not None
+    elements = list(tree.getroot().iter(etree.Element))[1:]
+    for victim in data.draw(st.lists(st.sampled_from(elements), min_size=1, max_size=3)):
+        parent = victim.getparent()
+        if parent is not None:
+            parent.remove(victim)
+    spec, diagnostics = read_tree(tree, path.name, source=source)
+    assert spec is not None or any(d.is_error for d in diagnostics)

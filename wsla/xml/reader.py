@@ -1148,6 +1148,17 @@ def read_tree(
             *reader.diagnostics,
             diagnostic(exc.code, shorten(exc.message, 300), reader.span(exc.element)),
         ]
+    except (IndexError, KeyError, TypeError, ValueError) as exc:
+        # Only a tree that skipped XSD validation gets here: say so instead of a traceback.
+        return None, [
+            *reader.diagnostics,
+            diagnostic(
+                "X034",
+                f"the document does not have the structure WSLA requires ({type(exc).__name__})",
+                reader.span(root),
+                help="validate the document against the XSD (wsla validate) to see where",
+            ),
+        ]
     finally:
         if enabled:
             gc.enable()
