@@ -55,7 +55,7 @@ def _rows(
             # Exact instants whatever the binding's time-format says.
             columns[0] = [Nanoseconds(v) if v is not None else None for v in columns[0]]
         for offset, row in enumerate(zip(*columns, strict=True)):
-            made = map_row(list(row), Origin(name, first + offset))
+            made = map_row(row, Origin(name, first + offset))
             if made:
                 yield made
         first += batch.num_rows
