@@ -339,3 +339,32 @@ def test_closing_ends_streams_but_calls_no_callback() -> None:
     monitor.close()
     assert called == []
     assert list(stream) == []
+
+
+def test_a_full_outbox_holds_requests_back_and_blocks_checkpoints(tmp_path: Path) -> None:
+    from wsla.actions.outbox import OutboxFullError
+
+    delivered: list[str] = []
+    spec = simple_spec()
+    registry = default_registry(spec, callbacks={("C", "notify"): lambda m, k: delivered.append(k)})
+    clock = FakeClock(ns(0))
+    monitor = Monitor(
+        spec,
+        clock=clock,
+        outbox=Outbox(tmp_path / "o.db", max_pending=1),
+        registry=registry,
+        checkpoint=tmp_path / "cp.json",
+    )
+    for seconds, value in [(0, 90), (1, 10), (2, 10), (3, 10), (4, 95), (5, 95)]:
+        clock.set(ns(seconds))
+        monitor.record("Svc/G", value)
+    requests = [o for o in monitor.tick() if isinstance(o, ActionRequest)]
+    assert len(requests) == 2  # entering the violation twice; the outbox takes one
+    with pytest.raises(OutboxFullError):
+        monitor.checkpoint()
+    assert not (tmp_path / "cp.json").exists()
+    monitor.dispatch()  # delivers the first: room for the second
+    monitor.tick()  # no new outcome, but the waiting request is written
+    monitor.checkpoint()
+    monitor.dispatch()
+    assert delivered == [action_message("T", r).key for r in requests]

@@ -280,6 +280,7 @@ class Monitor:
         self._enqueued = 0
         self._last_key: str | None = None
         self.rejected = 0
+        self._backlog: list[ActionMessage] = []
         """Records refused because their time was not epoch ns or an aware datetime."""
 
         self.checkpoint_path = None if checkpoint is None else Path(checkpoint)
@@ -432,19 +433,13 @@ class Monitor:
 
         # the monitor runs indefinitely: the engine must not keep every outcome
         forget_outcomes(self._evaluator)
-        if not outcomes:
-            return outcomes
         if self.outbox is not None:
-            enqueued = False
             for outcome in outcomes:
                 if isinstance(outcome, ActionRequest):
-                    message = action_message(self.sla, outcome)
-                    self.outbox.enqueue(message)
-                    self._enqueued += 1
-                    self._last_key = message.key
-                    enqueued = True
-            if enqueued:
-                self._wake_dispatcher.set()
+                    self._backlog.append(action_message(self.sla, outcome))
+            self._write_backlog()
+        if not outcomes:
+            return outcomes
         for sink in list(self._sinks.values()):
             for outcome in outcomes:
                 try:
@@ -452,6 +447,32 @@ class Monitor:
                 except Exception:
                     logger.exception("outcome subscriber %r failed", sink)
         return outcomes
+
+    def _write_backlog(self) -> None:
+        """Write waiting action requests to the outbox, oldest first; those the outbox
+        refuses (full: code L106) wait for the next tick, and no checkpoint is taken
+        until they are written (it would cover records whose actions are not durable)."""
+        from wsla.actions.outbox import OutboxError
+
+        if not self._backlog or self.outbox is None:
+            return
+        written = 0
+        try:
+            for message in self._backlog:
+                self.outbox.enqueue(message)
+                self._enqueued += 1
+                self._last_key = message.key
+                written += 1
+        except OutboxError as exc:
+            logger.error(
+                "%d action request(s) wait for room in the outbox: %s",
+                len(self._backlog) - written,
+                exc,
+            )
+        finally:
+            del self._backlog[:written]
+            if written:
+                self._wake_dispatcher.set()
 
     # --- subscribers -------------------------------------------------------------------
 
@@ -510,6 +531,14 @@ class Monitor:
             raise ValueError("this monitor has no checkpoint file (Monitor(checkpoint=PATH))")
         with self._work:
             self.flush()
+            self._write_backlog()
+            if self._backlog:
+                from wsla.actions.outbox import OutboxFullError
+
+                raise OutboxFullError(
+                    f"{len(self._backlog)} action request(s) are not in the outbox yet "
+                    "(it is full): no checkpoint until they are"
+                )
             state = capture(self._evaluator)
             if extra is not None:
                 self.extra = dict(extra)
