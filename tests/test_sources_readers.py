@@ -351,3 +351,40 @@ def test_without_a_binding_python_tuples_take_integer_times_as_nanoseconds(
     binding = parse_binding('[[table]]\ntime-format = "s"\ntarget = "target"\n')
     records, _ = read([[(5, "urn:load", 1)]], index, binding)
     assert records[0].time == 5 * 10**9
+
+
+def test_third_party_formats_come_from_entry_points(
+    tmp_path: Path, index: TargetIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wsla.sources import reader
+
+    def read_pipes(path: str, compile_mapper: Any, problems: DataProblems) -> Any:
+        mapper = compile_mapper()
+        for line, text in enumerate(Path(path).read_text().splitlines(), start=1):
+            made = mapper.map(text.split("|"), Origin(path, line))
+            if made:
+                yield made
+
+    class Entry:
+        def __init__(self, name: str, obj: object) -> None:
+            self.name = name
+            self._obj = obj
+
+        def load(self) -> object:
+            return self._obj
+
+    monkeypatch.setattr(
+        reader, "_entry_points", lambda: [Entry("pipes", read_pipes), Entry(".csv", None)]
+    )
+    reader.formats.cache_clear()
+    try:
+        path = tmp_path / "m.pipes"
+        path.write_text("2025-01-01T00:00:00Z|urn:load|0.5\n")
+        records, problems = read([path], index)
+        assert problems.total == 0
+        assert [(r.target, r.value) for r in records] == [("urn:load", "0.5")]
+        assert reader.formats()[".csv"][0] is reader.read_csv  # built-ins stay
+    finally:
+        monkeypatch.undo()
+        reader.formats.cache_clear()
+    assert ".pipes" not in reader.formats()

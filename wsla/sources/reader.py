@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import partial
+from functools import cache, partial
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from wsla.sources.problems import DataProblems
 from wsla.sources.record import Origin, Record
 from wsla.sources.targets import TargetIndex
 
-__all__ = ["FORMATS", "data_format", "read_data", "read_input", "read_raw"]
+__all__ = ["FORMATS", "data_format", "formats", "read_data", "read_input", "read_raw"]
 
 Reader = Callable[..., Iterator[list[RawRecord]]]
 """A reader yields, per row, the non-empty list of records the row made (all with the
@@ -50,11 +50,35 @@ FORMATS: dict[str, tuple[Reader, bool]] = {
 }
 """File suffix → (reader, whether its string cells are typed strings)."""
 
+ENTRY_POINT_GROUP = "wsla.sources"
+"""Third-party formats: an entry point named by its suffix (``.avro``) whose object is a
+:data:`Reader` ``(path, compile_mapper, problems) -> Iterator[list[RawRecord]]``; its
+cells are read as typed values. Built-in suffixes cannot be replaced."""
+
+
+def _entry_points() -> list[Any]:
+    from importlib.metadata import entry_points
+
+    return list(entry_points(group=ENTRY_POINT_GROUP))
+
+
+@cache
+def formats() -> dict[str, tuple[Reader, bool]]:
+    """:data:`FORMATS` plus the readers installed packages register (loaded once)."""
+    found = dict(FORMATS)
+    for entry in _entry_points():
+        suffix = entry.name.lower()
+        if not suffix.startswith("."):
+            suffix = "." + suffix
+        if suffix not in FORMATS:
+            found[suffix] = (entry.load(), True)
+    return found
+
 
 def data_format(path: str | Path) -> str | None:
-    """The :data:`FORMATS` key of ``path`` (longest matching suffix), or None."""
+    """The :func:`formats` key of ``path`` (longest matching suffix), or None."""
     name = Path(path).name.lower()
-    found = [suffix for suffix in FORMATS if name.endswith(suffix)]
+    found = [suffix for suffix in formats() if name.endswith(suffix)]
     return max(found, key=len) if found else None
 
 
@@ -81,7 +105,7 @@ def read_input(
                 Origin(name, 1),
             )
             return iter(())
-        reader, typed = FORMATS[suffix]
+        reader, typed = formats()[suffix]
         table = _table(binding, name, problems)
         if table is None:
             return iter(())
