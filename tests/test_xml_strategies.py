@@ -63,7 +63,7 @@ def test_every_function_kind() -> None:
 def test_functions_nest() -> None:
     depths: list[int] = []
 
-    @settings(max_examples=100, database=None, deadline=None)
+    @settings(max_examples=100, database=None, deadline=None, derandomize=True)
     @given(functions())
     def collect(fn: Any) -> None:
         depths.append(_depth(fn))
@@ -73,9 +73,9 @@ def test_functions_nest() -> None:
 
 
 def test_every_directive_predicate_period_and_action_kind() -> None:
-    assert _seen(directives(), lambda d: iter([type(d)]), 150) >= set(DIRECTIVE_TYPES.values())
-    assert _seen(predicates(), lambda p: iter([type(p)]), 150) >= set(PREDICATE_TYPES.values())
-    assert _seen(periods(), lambda p: iter([type(p)]), 40) == {TimePeriod, CalendarPeriod}
+    assert _seen(directives(), lambda d: iter([type(d)]), 250) >= set(DIRECTIVE_TYPES.values())
+    assert _seen(predicates(), lambda p: iter([type(p)]), 250) >= set(PREDICATE_TYPES.values())
+    assert _seen(periods(), lambda p: iter([type(p)]), 60) == {TimePeriod, CalendarPeriod}
     actions = _seen(parties(), lambda ps: (type(a) for p in ps.all() for a in p.actions), 60)
     assert actions >= set(ACTION_DESCRIPTION_TYPES.values())
 
