@@ -164,3 +164,19 @@ def test_follow_function_skips_idle_markers() -> None:
     assert count == 2
     assert problems == []
     assert [o["slo"] for o in got if o["type"] == "violation"] == ["getItemLatency"]
+
+
+def test_follow_reads_wide_rows_through_a_binding() -> None:
+    rows = [
+        {"ts": T0 // 10**6 + 1_000 * i, "op": "getItem", "rt": 80.0, "ok": True} for i in range(3)
+    ] + [{"ts": T0 // 10**6 + 61_000, "op": "getItem", "rt": 5.0, "ok": False}]
+    text = "\n".join(json.dumps(r) for r in rows) + "\n"
+    binds = ["time=ts", "time-format=ms", "key=op", "rt=invocation", "ok=Gauge"]
+    args = ["evaluate", str(SPEC), "--follow", *(f"--bind={b}" for b in binds)]
+    result = CliRunner().invoke(cli, args, input=text)
+    assert result.exit_code == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    values = {o["parameter"]: o["value"] for o in lines if o["type"] == "parameter_value"}
+    assert values["getItemMeanResponseTime"] == 80.0
+    assert values["getItemErrorRatio"] == 0.0
+    assert [o["slo"] for o in lines if o["type"] == "violation"] == ["getItemLatency"]
