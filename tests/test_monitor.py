@@ -368,3 +368,12 @@ def test_a_full_outbox_holds_requests_back_and_blocks_checkpoints(tmp_path: Path
     monitor.checkpoint()
     monitor.dispatch()
     assert delivered == [action_message("T", r).key for r in requests]
+
+
+def test_finishing_a_started_monitor_stops_its_ticker(caplog: pytest.LogCaptureFixture) -> None:
+    monitor = Monitor(simple_spec(), tick_interval=0.005).start()
+    monitor.record("Svc/G", 1)
+    monitor.finish()
+    time.sleep(0.05)
+    monitor.close()
+    assert "tick failed" not in caplog.text

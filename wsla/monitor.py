@@ -645,6 +645,8 @@ class Monitor:
     def _run_ticker(self) -> None:
         last_checkpoint = time.monotonic()
         while not self._stop.wait(self.tick_interval):
+            if self._finished or self._closed:
+                return
             try:
                 self.tick()
                 if (
