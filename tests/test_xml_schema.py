@@ -130,3 +130,20 @@ def test_unwritable_text_is_a_diagnostic_on_its_node() -> None:
     (d,) = validate_model(spec)
     assert d.code == "X031"
     assert d.span == Span("s.wsla", 2, 3)
+
+
+def test_value_error_inside_a_function_points_at_the_operand() -> None:
+    from wsla.model import LongScalar, Metric, Size
+
+    operand = LongScalar(value=2**70, span=Span("s.wsla", 7, 20))
+    metric = Metric(
+        name="M",
+        source="P",
+        definition=Size(operand=operand, span=Span("s.wsla", 7, 5)),
+        span=Span("s.wsla", 6, 3),
+    )
+    spec = _spec(service_definitions=(ServiceDefinition(name="D", metrics=(metric,)),))
+    (d,) = validate_model(spec)
+    assert d.code == "X031"
+    assert d.span == Span("s.wsla", 7, 20)
+    assert "xs:long" in d.message
