@@ -2,9 +2,10 @@
 
 Each finished invocation is reported to an :class:`InvocationSink` (a
 :class:`wsla.Monitor` is one) as ``(operation, response time in ms, ok, time)``,
-where ``time`` is the completion instant in epoch nanoseconds: that is when the
-response time is known. Failures are invocations with ``ok=False``; the exception
-is re-raised unchanged.
+at the completion instant: that is when the response time is known. By default
+``time`` is ``None`` and the sink stamps the record with its own clock (a monitor's
+injectable clock); pass ``wall=time.time_ns`` to stamp it here instead. Failures are
+invocations with ``ok=False``; the exception is re-raised unchanged.
 
 >>> calls = []
 >>> class Sink:
@@ -52,7 +53,7 @@ class measure:  # lower case: reads as a verb at the call site, ``with measure(.
         operation: str,
         *,
         clock: Callable[[], int] = time.perf_counter_ns,
-        wall: Callable[[], int] = time.time_ns,
+        wall: Callable[[], int] | None = None,
     ) -> None:
         self.sink = sink
         self.operation = operation
@@ -77,7 +78,8 @@ class measure:  # lower case: reads as a verb at the call site, ``with measure(.
     ) -> None:
         elapsed_ms = (self.clock() - self._start) / 1e6
         ok = exc_type is None and not self._failed
-        self.sink.record_invocation(self.operation, elapsed_ms, ok, self.wall())
+        stamp = None if self.wall is None else self.wall()
+        self.sink.record_invocation(self.operation, elapsed_ms, ok, stamp)
 
     async def __aenter__(self) -> measure:
         return self.__enter__()
