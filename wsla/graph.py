@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from wsla.check.scope import Context, MetricEntry, build_context, operands
 from wsla.check.walk import expression_parameters, expression_violations, function_schedule
@@ -57,8 +57,9 @@ KINDS: tuple[str, ...] = (
 """Node kinds, in the order values flow."""
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(NamedTuple):
+    """One node of the dependency graph (a named tuple: cheap to build by the thousand)."""
+
     id: str
     kind: str
     name: str
@@ -77,8 +78,10 @@ class Node:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(NamedTuple):
+    """``source`` feeds ``target``; ``role`` says how (measures, input, exposes, reads,
+    violation, invokes, carries)."""
+
     source: str
     target: str
     role: str
