@@ -42,8 +42,8 @@ def _get(url: str, method: str = "GET") -> int:
 
 def test_example_service_reports_slow_reads_and_failing_orders(tmp_path: Path) -> None:
     shop = _example()
-    # The middleware stamps requests with the wall clock; the monitor's clock starts
-    # there too and is then moved past the minute boundaries instead of waiting for them.
+    # The monitor stamps the middleware's records with its own (fake) clock, which starts
+    # at the wall clock and is moved past the minute boundaries instead of waiting.
     clock = FakeClock(time.time_ns())
     notified: list[ActionMessage] = []
     monitor, app = shop.build(
