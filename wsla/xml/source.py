@@ -109,6 +109,12 @@ class SourceText:
                 self._last_line = line
                 self._last_index = index + 1
                 return Span(self.path, line, index + 1)
+            if line > 1:
+                # Past line 65535 libxml2 reports the line after many start tags.
+                previous = lines[line - 2]
+                index = previous.rfind(needle, max(0, len(previous) - _LOOK_BACK_CHARS))
+                if index >= 0:
+                    return Span(self.path, line - 1, index + 1)
         line, column = self.locate(line, needle)
         return Span(self.path, line, column)
 
