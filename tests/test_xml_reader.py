@@ -200,3 +200,25 @@ def test_reading_unvalidated_mutated_trees_never_raises(path: Path, data: st.Dat
             parent.remove(victim)
     spec, diagnostics = read_tree(tree, path.name, source=source)
     assert spec is not None or any(d.is_error for d in diagnostics)
+
+
+def test_spans_past_line_65535_are_exact() -> None:
+    """libxml2 reports many elements past line 65535 one line late; spans must not be."""
+    head, tail = MINIMAL.decode().split("  </ServiceDefinition>")
+    metric = (
+        '    <Metric name="G{i}">\n      <Source>ACME</Source>\n'
+        '      <MeasurementDirective xsi:type="Gauge">\n'
+        "        <MeasurementURI>u{i}</MeasurementURI>\n"
+        "      </MeasurementDirective>\n    </Metric>\n"
+    )
+    body = "".join(metric.format(i=i) for i in range(12_000))
+    data = (head + body + "  </ServiceDefinition>" + tail).encode()
+    lines = data.decode().split("\n")
+    assert len(lines) > 70_000
+    spec = _load(data)
+    for m in spec.service_definitions[0].metrics[-3:]:
+        assert m.span is not None and m.definition.span is not None
+        assert lines[m.span.line - 1].strip().startswith(f'<Metric name="{m.name}"')
+        directive = lines[m.definition.span.line - 1]
+        assert directive[m.definition.span.column - 1 :].startswith("<MeasurementDirective")
+        assert m.definition.span.line == m.span.line + 2
