@@ -172,3 +172,18 @@ def test_import_wsla_and_check_do_not_import_networkx() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_wsla_check_and_wsla_graph_are_callable_whatever_they_name() -> None:
+    # `wsla.check` / `wsla.graph` are both public functions and module names: importing a
+    # submodule rebinds the package attribute, so the modules themselves are callable.
+    import wsla
+    import wsla.check
+    import wsla.graph
+
+    spec = _load(ROOT / "tests" / "cases" / "check" / "G002.xml")
+    assert [d.code for d in wsla.check(spec)] == ["G002"]
+    assert wsla.check(spec, ignore=["G"]) == []
+    g = wsla.graph(spec)
+    assert isinstance(g, nx.DiGraph)
+    assert "metric:Service/Op/Unused" in g

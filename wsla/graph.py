@@ -22,6 +22,8 @@ Example (the stock quote SLA of ``specs/``)::
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
@@ -367,6 +369,16 @@ def focus(g: nx.DiGraph[str], name: str) -> nx.DiGraph[str]:
     out.add_edges_from((u, v, d) for u, v, d in g.edges(data=True) if u in keep and v in keep)
     return out
 
+
+class _CallableModule(types.ModuleType):
+    """``wsla.graph`` names both this module and, in the public API, :func:`build_graph`;
+    a module import rebinds the package attribute, so the module is callable too."""
+
+    def __call__(self, spec: Spec) -> nx.DiGraph[str]:
+        return build_graph(spec)
+
+
+sys.modules[__name__].__class__ = _CallableModule
 
 __all__ = [
     "KINDS",

@@ -13,6 +13,8 @@ True
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -110,5 +112,21 @@ def check(
     out.sort(key=_position)
     return out
 
+
+class _CallableModule(types.ModuleType):
+    """``wsla.check`` names both this package and, in the public API, :func:`check`; a
+    submodule import rebinds the package attribute, so the package is callable too."""
+
+    def __call__(
+        self,
+        spec: Spec,
+        *,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] = (),
+    ) -> list[Diagnostic]:
+        return check(spec, select=select, ignore=ignore)
+
+
+sys.modules[__name__].__class__ = _CallableModule
 
 __all__ = ["RULE_MODULES", "Context", "Rule", "build_context", "check", "rule", "rules"]
