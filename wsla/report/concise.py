@@ -16,7 +16,9 @@ def render_concise(
     color: bool = False,
     strict: bool = False,
 ) -> str:
-    """>>> from wsla.diagnostics import Severity, Span
+    """One line per diagnostic; line breaks inside a message become spaces.
+
+    >>> from wsla.diagnostics import Severity, Span
     >>> d = Diagnostic("X002", Severity.ERROR, "bad\\nthing", Span("a.xml", 2, 5))
     >>> render_concise([d], {})
     'a.xml:2:5: X002 bad thing\\n'

@@ -18,14 +18,18 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def escape_data(text: str) -> str:
-    """>>> escape_data("100%\\ndone")
+    """Escape a command's message (``%`` first, so escapes are not escaped again).
+
+    >>> escape_data("100%\\ndone")
     '100%25%0Adone'
     """
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
-    """>>> escape_property("a:b,c")
+    """Escape a property value, where ``:`` and ``,`` are separators.
+
+    >>> escape_property("a:b,c")
     'a%3Ab%2Cc'
     """
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
