@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from wsla.api import WslaError
 from wsla.diagnostics import Diagnostic, has_errors
 from wsla.model import Spec
 from wsla.runtime.engine import Evaluator, Result
@@ -55,7 +56,7 @@ DataInput = str | Path | Iterable[Any]
 """A data file path, an Arrow table, or an iterable of records, tuples or row mappings."""
 
 
-class EvaluationError(Exception):
+class EvaluationError(WslaError):
     """The evaluation could not run; ``diagnostics`` say why."""
 
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
@@ -100,28 +101,9 @@ def load_spec(path: str | Path) -> Spec:
         raise EvaluationError(
             [diagnostic("C001", f"cannot read {name}: {exc.strerror or exc}", Span(name, 1, 1))]
         ) from None
-    from wsla.validation import detect_format
+    from wsla.api import read_spec
 
-    spec: Spec | None
-    found: list[Diagnostic]
-    if name.endswith(".xml") or detect_format(data) == "xml":
-        from wsla.xml.reader import load_xml
-
-        spec, found = load_xml(data, name)
-    else:
-        from wsla.dsl.reader import loads_dsl
-
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise EvaluationError(
-                [diagnostic("C004", "the spec is not valid UTF-8", Span(name, 1, 1))]
-            ) from None
-        spec, found = loads_dsl(text, name)
-        if spec is not None and not has_errors(found):
-            from wsla.xml.schema import validate_model
-
-            found = [*found, *validate_model(spec)]
+    spec, found = read_spec(data, name)
     if spec is not None and not has_errors(found):
         from wsla.check import check
 

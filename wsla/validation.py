@@ -32,11 +32,11 @@ from wsla.model.span import Span
 
 if TYPE_CHECKING:
     from wsla.config import Config
-    from wsla.model import Spec
 
 __all__ = [
     "STDIN",
     "Outcome",
+    "decode_dsl",
     "detect_format",
     "expand_paths",
     "validate_paths",
@@ -185,23 +185,9 @@ def validate_source(data: bytes, path: str, *, traceback: bool = False) -> list[
 
 
 def _validate(data: bytes, path: str) -> list[Diagnostic]:
-    spec: Spec | None
-    blank_xml = path.endswith(".xml") and not data.strip()
-    if blank_xml or detect_format(data) == "xml":
-        from wsla.xml.reader import load_xml
+    from wsla.api import read_spec
 
-        spec, found = load_xml(data, path)
-    else:
-        text_or_error = _decode_dsl(data, path)
-        if isinstance(text_or_error, Diagnostic):
-            return [text_or_error]
-        from wsla.dsl.reader import loads_dsl
-
-        spec, found = loads_dsl(text_or_error, path)
-        if spec is not None and not has_errors(found):
-            from wsla.xml.schema import validate_model
-
-            found = [*found, *validate_model(spec)]
+    spec, found = read_spec(data, path)
     if spec is not None and not has_errors(found):
         from wsla.check import check
 
@@ -209,7 +195,8 @@ def _validate(data: bytes, path: str) -> list[Diagnostic]:
     return [d.with_path(path) for d in found]
 
 
-def _decode_dsl(data: bytes, path: str) -> str | Diagnostic:
+def decode_dsl(data: bytes, path: str) -> str | Diagnostic:
+    """The text of a ``.wsla`` file, or the diagnostic saying why it is not text."""
     if b"\x00" in data[:8192]:
         return diagnostic(
             "C003",
