@@ -18,30 +18,30 @@ The public API:
 * errors: :class:`WslaError` ⊃ :class:`SpecError`, :class:`EvaluationError`;
   :class:`CheckpointError`.
 
-Importing ``wsla`` loads neither xmlschema, networkx nor numpy; the names below that
-need heavier modules load them on first use.
+Importing ``wsla`` loads nothing but its version; each name loads its module on first
+use, and none of them loads xmlschema, networkx or numpy before it needs them.
 """
 
 from typing import TYPE_CHECKING, Any
 
 from wsla._version import __version__
-from wsla.api import (
-    SpecError,
-    WslaError,
-    check,
-    dumps,
-    graph,
-    load,
-    loads,
-    read_spec,
-    validate,
-)
-from wsla.diagnostics import Diagnostic, Severity
-from wsla.model import Spec
 
 if TYPE_CHECKING:
+    from wsla.api import (
+        SpecError,
+        WslaError,
+        check,
+        dumps,
+        graph,
+        load,
+        loads,
+        read_spec,
+        validate,
+    )
     from wsla.checkpoint import CheckpointError
+    from wsla.diagnostics import Diagnostic, Severity
     from wsla.evaluation import EvaluationError, evaluate
+    from wsla.model import Spec
     from wsla.monitor import FakeClock, Monitor, WallClock
     from wsla.runtime.engine import Evaluator
 
@@ -69,6 +69,23 @@ __all__ = [
 ]
 
 _LAZY = {
+    **{
+        name: ("wsla.api", name)
+        for name in (
+            "SpecError",
+            "WslaError",
+            "check",
+            "dumps",
+            "graph",
+            "load",
+            "loads",
+            "read_spec",
+            "validate",
+        )
+    },
+    "Diagnostic": ("wsla.diagnostics", "Diagnostic"),
+    "Severity": ("wsla.diagnostics", "Severity"),
+    "Spec": ("wsla.model", "Spec"),
     "evaluate": ("wsla.evaluation", "evaluate"),
     "EvaluationError": ("wsla.evaluation", "EvaluationError"),
     "Evaluator": ("wsla.runtime.engine", "Evaluator"),
@@ -77,7 +94,8 @@ _LAZY = {
     "WallClock": ("wsla.monitor", "WallClock"),
     "CheckpointError": ("wsla.checkpoint", "CheckpointError"),
 }
-"""Public names whose modules load on first use, so that ``import wsla`` stays light."""
+"""Every public name loads its module on first use: ``import wsla`` (and so
+``wsla --version``) costs next to nothing."""
 
 
 def __getattr__(name: str) -> Any:
