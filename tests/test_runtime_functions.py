@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from runtime_builders import (
     at,
     gauge,
@@ -382,3 +384,34 @@ def test_infinities_do_not_crash() -> None:
     assert over_queue(lambda q: Sum(input=q), [1e308, 1e308]) == inf
     assert over_queue(lambda q: Max(input=q), [inf, 1]) == inf
     assert over_scalars(lambda x, y: Times(left=x, right=y), 10**400, 1.0) is None
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 2)), max_size=25),
+    st.lists(st.tuples(st.integers(0, 30), st.sampled_from([0, 1, 1.0, "1", 2])), max_size=25),
+    st.sampled_from([1, 1.0, "1", 0]),
+    st.booleans(),
+)
+def test_qualify_fast_path_equals_the_rule(
+    base_raw: list[tuple[int, int]], val_raw: list[tuple[int, object]], wanted: object, same: bool
+) -> None:
+    """Twin-sampled series take a shortcut; it must agree with the rule element by element."""
+    base = Series()
+    for t, v in sorted(base_raw):
+        base.append(t, v)
+    validation = Series()
+    pairs = (
+        [(t, v) for (t, _), (_, v) in zip(sorted(base_raw), val_raw, strict=False)]
+        if same
+        else val_raw
+    )
+    for t, v in sorted(pairs, key=lambda p: p[0]):
+        validation.append(t, v)
+    got = fx.qualify(base, validation, wanted)
+    want = [
+        (t, v)
+        for t, v in base
+        if (i := max((k for k, vt in enumerate(validation.times) if vt <= t), default=-1)) >= 0
+        and fx.equal(list(validation.values)[i], wanted)
+    ]
+    assert list(zip(got.times, got.values, strict=True)) == want

@@ -11,6 +11,7 @@ node classes. Rules follow reference §5 "Functions"; every choice left open the
 from __future__ import annotations
 
 import math
+import operator
 import statistics
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cache
+from itertools import compress, islice, repeat
 from typing import Any
 
 from wsla.model import extensions as x
@@ -414,16 +416,36 @@ class QualifyNode(Node):
 
     def on_change(self, time: int) -> bool:
         base, validation, wanted = (a.value for a in self.args)
-        out = Series()
-        if wanted is not None and isinstance(base, Series) and isinstance(validation, Series):
-            vtimes = list(validation.times)
-            vvalues = list(validation.values)
-            for t, v in base:
-                i = bisect_right(vtimes, t) - 1
-                if i >= 0 and equal(vvalues[i], wanted):
-                    out.append(t, v)
-        self.value = out
+        if wanted is None or not isinstance(base, Series) or not isinstance(validation, Series):
+            self.value = Series()
+        else:
+            self.value = qualify(base, validation, wanted)
         return True
+
+
+def qualify(base: Series, validation: Series, wanted: Value) -> Series:
+    """The elements of ``base`` whose latest ``validation`` element at or before them equals
+    ``wanted`` (a new unbounded series)."""
+    btimes, vtimes = base.times, validation.times
+    if (
+        (is_number(wanted) or isinstance(wanted, str))
+        and len(btimes) == len(vtimes)
+        and all(map(operator.eq, btimes, vtimes))
+        and all(map(operator.lt, vtimes, islice(vtimes, 1, None)))
+    ):
+        # the common case, both sampled at the same strictly increasing instants (two
+        # TSConstructors on one schedule): each base element's latest validation element
+        # is its twin, and ``==`` is WSLA equality for numbers and strings
+        keep = list(map(operator.eq, validation.values, repeat(wanted)))
+        return Series.of(list(compress(btimes, keep)), list(compress(base.values, keep)))
+    out = Series()
+    vt = list(vtimes)
+    vv = list(validation.values)
+    for t, v in base:
+        i = bisect_right(vt, t) - 1
+        if i >= 0 and equal(vv[i], wanted):
+            out.append(t, v)
+    return out
 
 
 class IntervalSeriesNode(Node):
