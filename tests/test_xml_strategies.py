@@ -57,7 +57,7 @@ def _depth(fn: Any) -> int:
 
 
 def test_every_function_kind() -> None:
-    assert _seen(functions(), _nested, 300) >= set(FUNCTION_TYPES.values())
+    assert _seen(functions(), _nested, 1000) >= set(FUNCTION_TYPES.values())
 
 
 def test_functions_nest() -> None:
