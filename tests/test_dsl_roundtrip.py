@@ -170,3 +170,27 @@ def test_spans_point_into_the_file_as_written() -> None:
     mean = divide.left  # type: ignore[attr-defined]
     assert (mean.span.column, mean.span.end_column) == (19, 27)
     assert spec.parties.provider.span.column == 2  # type: ignore[union-attr]
+
+
+@settings(max_examples=15)
+@given(S.specs(), st.data())
+def test_fmt_keeps_comments_anywhere_between_statements(spec: Spec, data: st.DataObject) -> None:
+    lines = dumps_dsl(spec).splitlines()
+    marked: list[str] = []
+    comments: list[str] = []
+    for index, line in enumerate(lines):
+        if data.draw(st.booleans(), label=f"before {index}"):
+            comments.append(f"// note <{len(comments)}>")
+            marked.append(comments[-1])
+        if data.draw(st.booleans(), label=f"after {index}"):
+            comments.append(f"/* tail <{len(comments)}> */")
+            line += " " + comments[-1]
+        marked.append(line)
+    text = "\n".join(marked) + "\n"
+    formatted, diagnostics = format_source(text)
+    assert diagnostics == []
+    assert formatted is not None
+    for comment in comments:
+        assert formatted.count(comment) == 1, comment
+    assert _read(formatted) == spec
+    assert format_source(formatted)[0] == formatted

@@ -126,23 +126,44 @@ class Printer:
                 return
             self.next_comment += 1
             if not comment.own_line and self.lines and self.last_line == comment.start[0]:
-                self.lines[-1] += "  " + comment.text.splitlines()[0]
-                rest = comment.text.splitlines()[1:]
-                self.lines.extend(rest)
+                self._attach(comment)
             else:
                 text_lines = comment.text.splitlines() or [""]
                 self.lines.append(INDENT * depth + text_lines[0])
                 self.lines.extend(text_lines[1:])
-            self.last_line = comment.end[0]
+                self.last_line = comment.end[0]
 
     def line(self, depth: int, text: str, node: Any, *, end: bool = True) -> None:
         """Print one statement line for ``node`` (comments before it first)."""
         span: Span | None = getattr(node, "span", None)
         if span is not None:
             self.flush((span.line, span.column), depth)
+        else:
+            self.flush_trailing()
         self.lines.append(INDENT * depth + text)
+        # a line without a source position takes no trailing comment
+        self.last_line = None
         if span is not None:
             self.last_line = (span.end_line or span.line) if end else span.line
+
+    def _attach(self, comment: PrintedComment) -> None:
+        """Append ``comment`` to the last line of code (a blank separator may follow it)."""
+        at = len(self.lines) - 1
+        while at > 0 and self.lines[at] == "":
+            at -= 1
+        first, *rest = comment.text.splitlines() or [""]
+        self.lines[at] += "  " + first
+        self.lines[at + 1 : at + 1] = rest
+        self.last_line = comment.end[0]
+
+    def flush_trailing(self) -> None:
+        """Keep a comment that ended the last printed line of code on that line."""
+        while self.next_comment < len(self.comments):
+            comment = self.comments[self.next_comment]
+            if comment.own_line or self.last_line != comment.start[0] or not self.lines:
+                return
+            self.next_comment += 1
+            self._attach(comment)
 
     def blank(self) -> None:
         if self.lines and self.lines[-1] != "" and not self.lines[-1].endswith("{"):
@@ -170,6 +191,7 @@ class Printer:
                 if index + 1 < len(section) and self.lines and self.lines[-1].endswith("}"):
                     self.blank()
         span: Span | None = getattr(node, "span", None)
+        self.flush_trailing()
         if span is not None and span.end_line is not None and span.end_column is not None:
             self.flush((span.end_line, span.end_column), depth + 1)
         self.lines.append(INDENT * depth + "}")
@@ -348,6 +370,7 @@ class Printer:
 
     def close(self, depth: int, node: Any) -> None:
         span: Span | None = getattr(node, "span", None)
+        self.flush_trailing()
         if span is not None and span.end_line is not None and span.end_column is not None:
             self.flush((span.end_line, span.end_column), depth + 1)
         self.lines.append(INDENT * depth + "}")
