@@ -66,9 +66,7 @@ class SpecError(WslaError):
         super().__init__(f"{first}{more}")
 
 
-def read_spec(
-    data: bytes | str, path: str | None = None
-) -> tuple[Spec | None, list[Diagnostic]]:
+def read_spec(data: bytes | str, path: str | None = None) -> tuple[Spec | None, list[Diagnostic]]:
     """Build a :class:`Spec` from WSLA XML or ``.wsla`` content (detected from content).
 
     XML goes through the hardened parser, the 2002-dialect normalisation, the XSD and
