@@ -10,11 +10,18 @@ metric chain, parameters and SLOs), then prints, for each size, the median wall 
 `xmllint --noout --schema xsd/wsla.xsd FILE`, and their ratio (targets: ≤ 2× at 10 MB,
 ≤ 3× at 1 MB). It also prints `wsla --version` process start against
 `python -c "import lxml.etree"` (target ≤ 1.5×).
+
+Then, per size, where the time goes: the medians of each stage run in this process
+(parse, 2002-dialect normalisation, XSD, model build, rule context, semantic rules), with
+the cyclic garbage collector set as `wsla validate` sets it (`--gc default` measures with
+Python's default collector instead), and the import time of what `wsla validate` loads,
+measured in fresh processes.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -134,23 +141,112 @@ def generate(target_bytes: int) -> bytes:
 
 
 def median_time(cmd: list[str], runs: int) -> float:
-    times = []
+    return median_times(cmd, runs)[0]
+
+
+def median_times(cmd: list[str], runs: int) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + system) of running ``cmd``.
+
+    CPU time is the steadier figure on a shared machine: it does not count waiting for
+    a core that another process holds.
+    """
+    walls, cpus = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - t0)
+        walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+_IMPORTS = """
+import time
+t0 = time.perf_counter()
+import wsla.cli, wsla.cli.validate, wsla.validation, wsla.api, wsla.report, wsla.report.text
+import wsla.xml.reader, wsla.xml.legacy, wsla.xml.schema, wsla.check
+wsla.check.rules()
+print(time.perf_counter() - t0)
+"""
+
+
+def import_time(runs: int) -> float:
+    """Median seconds to import what `wsla validate` loads (fresh processes)."""
+    times = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", _IMPORTS], check=True, capture_output=True, text=True
+        )
+        times.append(float(out.stdout))
     return statistics.median(times)
+
+
+def stages(data: bytes, runs: int, collector: str) -> dict[str, float]:
+    """Median seconds of each in-process stage of validating ``data``."""
+    import gc
+
+    from wsla.check import build_context, check, rules
+    from wsla.cli.validate import quiet_collector
+    from wsla.xml import legacy, schema
+    from wsla.xml.reader import parse_xml, read_tree
+
+    rules()  # rule modules import once, as in the CLI; not a per-file cost
+    found: dict[str, list[float]] = {}
+
+    # CPU time of this process: on a shared machine, wall time also counts waiting.
+    def timed(name: str, t0: float) -> float:
+        now = time.process_time()
+        found.setdefault(name, []).append(now - t0)
+        return now
+
+    for _ in range(runs):
+        gc.collect()
+        with quiet_collector() if collector == "cli" else _nothing():
+            t = time.process_time()
+            tree, _ = parse_xml(data, "bench.xml")
+            assert tree is not None
+            t = timed("parse_xml", t)
+            legacy.normalize(tree, "bench.xml", source=data)
+            t = timed("legacy.normalize", t)
+            schema.validate_tree(tree, "bench.xml", source=data)
+            t = timed("schema.validate_tree", t)
+            spec, _ = read_tree(tree, "bench.xml", source=data)
+            assert spec is not None
+            t = timed("read_tree (model)", t)
+            build_context(spec)
+            t = timed("check: build_context", t)
+            assert check(spec) == []
+            t = timed("check (context + rules)", t)
+            del tree, spec
+    return {name: statistics.median(ts) for name, ts in found.items()}
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--sizes", default="1,10", help="spec sizes in MB, comma-separated")
+    ap.add_argument(
+        "--gc",
+        choices=("cli", "default"),
+        default="cli",
+        help="collector setting for the in-process stages (cli: as `wsla validate` sets it)",
+    )
     args = ap.parse_args()
+    runs = max(args.runs, 1)
     wsla_exe = str(Path(sys.executable).with_name("wsla"))
     xmllint = shutil.which("xmllint")
     xsd = ROOT / "xsd" / "wsla.xsd"
     print(f"{'size':>8} {'wsla validate':>14} {'xmllint':>10} {'ratio':>7}  target")
+    breakdown: list[tuple[float, dict[str, float], float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in (float(s) for s in args.sizes.split(",")):
             path = Path(tmp) / f"spec-{size:g}MB.xml"
@@ -161,18 +257,26 @@ def main() -> None:
             if check.returncode != 0:
                 print(f"generated spec does not validate:\n{check.stdout[:2000]}", file=sys.stderr)
                 sys.exit(1)
-            t_wsla = median_time([wsla_exe, "validate", str(path)], args.runs)
+            t_wsla, c_wsla = median_times([wsla_exe, "validate", str(path)], args.runs)
+            cpu_line = ""
             if xmllint:
-                t_lint = median_time(
+                t_lint, c_lint = median_times(
                     [xmllint, "--noout", "--schema", str(xsd), str(path)], args.runs
                 )
                 ratio = f"{t_wsla / t_lint:6.2f}x"
                 lint = f"{t_lint:9.3f}s"
+                cpu_line = (
+                    f"{'  cpu':>8} {c_wsla:13.3f}s {c_lint:9.3f}s {c_wsla / c_lint:6.2f}x"
+                    "  (user+sys)"
+                )
             else:
                 ratio, lint = "   n/a", "  (none)"
             target = "<= 2x" if size >= 10 else "<= 3x"
             mb = path.stat().st_size / 1e6
             print(f"{mb:6.1f}MB {t_wsla:13.3f}s {lint:>10} {ratio:>7}  {target}")
+            if cpu_line:
+                print(cpu_line)
+            breakdown.append((mb, stages(path.read_bytes(), runs, args.gc), t_wsla, c_wsla))
     t_version = median_time([wsla_exe, "--version"], args.runs * 2)
     t_lxml = median_time([sys.executable, "-c", "import lxml.etree"], args.runs * 2)
     print(
@@ -180,6 +284,19 @@ def main() -> None:
         f"python -c 'import lxml.etree' {t_lxml * 1000:.0f} ms, "
         f"ratio {t_version / t_lxml:.2f}x (target <= 1.5x)"
     )
+    t_imports = import_time(runs)
+    print(
+        f"\nin-process stages, CPU seconds, median of {runs} (collector: {args.gc});"
+        " imports: wall, in fresh processes"
+    )
+    print(f"{'stage':<26}" + "".join(f"{b[0]:>9.1f}MB" for b in breakdown))
+    print(f"{'python+lxml start':<26}" + "".join(f"{t_lxml:>10.3f}s" for _ in breakdown))
+    print(f"{'imports (validate path)':<26}" + "".join(f"{t_imports:>10.3f}s" for _ in breakdown))
+    for name in breakdown[0][1] if breakdown else ():
+        print(f"{name:<26}" + "".join(f"{b[1][name]:>10.3f}s" for b in breakdown))
+    print(f"{'wsla validate (cpu)':<26}" + "".join(f"{b[3]:>10.3f}s" for b in breakdown))
+    print(f"{'wsla validate (wall)':<26}" + "".join(f"{b[2]:>10.3f}s" for b in breakdown))
+    print("(`check: build_context` is also inside `check (context + rules)`)")
 
 
 if __name__ == "__main__":
