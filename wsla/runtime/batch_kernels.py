@@ -1,0 +1,160 @@
+"""Vectorized per-interval aggregates with exactly the per-event engine's results.
+
+Each kernel takes one interval series' closed intervals as segments of a time-sorted
+numeric array (``starts``/``counts``) and returns, per segment, the value the per-event
+function gives (``wsla.runtime.functions``), or :data:`HARD` where the segment needs the
+plain Python function (non-finite floats, sums of zero, possible int64 overflow, …).
+Numbers are reproduced bit for bit: sums are exact (int64 limbs), interpolations repeat
+the same IEEE operations in the same order.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any
+
+HARD: Any = object()
+"""Marks a segment that the kernel leaves to the Python function."""
+
+_LIMB = 32
+_INT_SAFE = 1 << 62
+
+
+def exact_sums(np: Any, values: Any, starts: Any, counts: Any) -> list[Any]:
+    """Per segment the sum the engine's ``exact_sum`` gives: an exact ``int`` for int64
+    data, the correctly rounded float (as ``math.fsum``) for float64 data."""
+    if len(starts) == 0:
+        return []
+    if values.dtype.kind in "iu":
+        peak = int(np.abs(values).max()) if len(values) else 0
+        if peak * int(counts.max()) >= _INT_SAFE:
+            return [HARD] * len(starts)
+        return [int(s) for s in np.add.reduceat(values, starts).tolist()]
+    finite = np.isfinite(values)
+    bad = np.add.reduceat((~finite).astype(np.int64), starts) > 0 if not finite.all() else None
+    nonzero = values[(values != 0) & finite]
+    if len(nonzero) == 0:
+        return [HARD] * len(starts)
+    _, exps = np.frexp(nonzero)
+    # every value is an integer multiple of 2**low (53-bit significands)
+    low = int(exps.min()) - 53
+    high = int(exps.max())
+    if high - low - _LIMB + int(counts.max()).bit_length() >= 62:
+        return [HARD] * len(starts)
+    clean = np.where(finite, values, 0.0)
+    scaled = np.ldexp(clean, -low)  # exact: a power-of-two scaling of integers
+    hi = np.floor(np.ldexp(scaled, -_LIMB))
+    lo = scaled - np.ldexp(hi, _LIMB)  # exact: the difference is an integer < 2**32
+    sum_hi = np.add.reduceat(hi.astype(np.int64), starts).tolist()
+    sum_lo = np.add.reduceat(lo.astype(np.int64), starts).tolist()
+    out: list[Any] = []
+    scale = 1 << -low if low < 0 else 0
+    for i, (h, lw) in enumerate(zip(sum_hi, sum_lo, strict=True)):
+        exact = (h << _LIMB) + lw
+        if exact == 0 or (bad is not None and bad[i]):
+            out.append(HARD)  # signed zeros and non-finite sums: fsum's own rules
+        elif low < 0:
+            out.append(exact / scale)  # int / int is correctly rounded in Python
+        else:
+            out.append(float(exact << low))
+    return out
+
+
+def k_mean(np: Any, values: Any, starts: Any, counts: Any, args: tuple[Any, ...]) -> list[Any]:
+    sums = exact_sums(np, values, starts, counts)
+    return [s if s is HARD else s / n for s, n in zip(sums, counts.tolist(), strict=True)]
+
+
+def k_sum(np: Any, values: Any, starts: Any, counts: Any, args: tuple[Any, ...]) -> list[Any]:
+    return exact_sums(np, values, starts, counts)
+
+
+def k_count(np: Any, values: Any, starts: Any, counts: Any, args: tuple[Any, ...]) -> list[Any]:
+    return [int(c) for c in counts.tolist()]
+
+
+def k_ratio(np: Any, values: Any, starts: Any, counts: Any, args: tuple[Any, ...]) -> list[Any]:
+    wanted = args[0]
+    if isinstance(wanted, bool) or not isinstance(wanted, int | float):
+        return [HARD] * len(starts)
+    if math.isnan(wanted) or (isinstance(wanted, int) and abs(wanted) > 1 << 53):
+        return [HARD] * len(starts)
+    if values.dtype.kind in "iu" and isinstance(wanted, float) and not wanted.is_integer():
+        hits = np.zeros(len(starts), dtype=np.int64)
+    else:
+        hits = np.add.reduceat((values == wanted).astype(np.int64), starts)
+    # count / len: both exact in a double, one correctly rounded division as in Python
+    return [h / c for h, c in zip(hits.tolist(), counts.tolist(), strict=True)]
+
+
+def _sorted_segments(np: Any, values: Any, starts: Any, counts: Any) -> tuple[Any, Any]:
+    """Each segment sorted, as rows of padded matrices grouped by length (a power of two
+    apart at most): one C-level sort per group instead of one call per segment or a
+    multi-key lexsort of everything. Returns (matrix per segment, row per segment)."""
+    n = len(starts)
+    pad: Any = np.iinfo(np.int64).max if values.dtype.kind in "iu" else np.inf
+    bucket = np.ceil(np.log2(np.maximum(counts, 1))).astype(np.int64)
+    rows = np.zeros(n, dtype=np.int64)
+    holder: list[Any] = []
+    which = np.zeros(n, dtype=np.int64)
+    for b in np.unique(bucket).tolist():
+        members = np.flatnonzero(bucket == b)
+        c = counts[members]
+        width = int(c.max())
+        total = int(c.sum())
+        mat = np.full((len(members), width), pad, dtype=values.dtype)
+        row = np.repeat(np.arange(len(members)), c)
+        first = np.cumsum(c) - c
+        col = np.arange(total) - np.repeat(first, c)
+        src = np.repeat(starts[members], c) + col
+        mat[row, col] = values[src]
+        mat.sort(axis=1)
+        which[members] = len(holder)
+        rows[members] = np.arange(len(members))
+        holder.append(mat)
+    return holder, (which, rows)
+
+
+def k_percentile(
+    np: Any, values: Any, starts: Any, counts: Any, args: tuple[Any, ...]
+) -> list[Any]:
+    percent = args[0]
+    n_seg = len(starts)
+    if isinstance(percent, bool) or not isinstance(percent, int | float):
+        return [HARD] * n_seg
+    if not 0 <= percent <= 100 or (values.dtype.kind == "f" and not np.isfinite(values).all()):
+        return [HARD] * n_seg
+    if percent in (0, 100):
+        ufunc = np.minimum if percent == 0 else np.maximum
+        if values.dtype.kind == "f" and (values == 0).any():
+            return [HARD] * n_seg  # which signed zero min/max keeps: Python's rule
+        return [float(v) for v in ufunc.reduceat(values, starts).tolist()]
+    share = Fraction(repr(percent)) / 100
+    cut, n = share.numerator, share.denominator
+    if n > 1_000_000:
+        return [HARD] * n_seg
+    holder, (which, rows) = _sorted_segments(np, values, starts, counts)
+    m = counts - 1
+    j, delta = np.divmod(cut * m, n)
+    j1 = np.minimum(j + 1, m)
+    a = np.empty(n_seg, dtype=values.dtype)
+    b = np.empty(n_seg, dtype=values.dtype)
+    for g, mat in enumerate(holder):
+        sel = which == g
+        a[sel] = mat[rows[sel], j[sel]]
+        b[sel] = mat[rows[sel], j1[sel]]
+    single = counts == 1
+    if values.dtype.kind == "f":
+        # statistics.quantiles(method="inclusive"): (a·(n−δ) + b·δ) / n, same IEEE steps
+        res = (a * (n - delta).astype(np.float64) + b * delta.astype(np.float64)) / float(n)
+        res = np.where(single, a, res)
+        return res.tolist()  # type: ignore[no-any-return]
+    peak = int(np.abs(values).max()) if len(values) else 0
+    if peak * n >= _INT_SAFE:
+        return [HARD] * n_seg
+    num = a * (n - delta) + b * delta
+    out: list[Any] = []
+    for s, v, ai in zip(single.tolist(), num.tolist(), a.tolist(), strict=True):
+        out.append(float(ai) if s else v / n)  # int / int: correctly rounded
+    return out
