@@ -168,10 +168,21 @@ class Close(pp.Literal):
 class Words(pp.Regex):
     """A regex token over a fixed vocabulary; the words feed "did you mean"."""
 
-    def __init__(self, words: Iterable[str], name: str) -> None:
+    def __init__(
+        self, words: Iterable[str], name: str, meaning: Callable[[str], Any] | None = None
+    ) -> None:
         self.words = tuple(sorted(set(words), key=lambda w: (-len(w), w)))
         super().__init__("(?:" + "|".join(self.words) + r")(?![A-Za-z0-9_])")
         self.set_name(name)
+        self.meaning = meaning
+
+    def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
+        match = self.re.match(instring, loc)
+        if match is None:
+            raise pp.ParseException(instring, loc, self.errmsg, self)
+        word = match.group()
+        value = self.meaning(word) if self.meaning is not None and do_actions else word
+        return match.end(), [value]
 
 
 _WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -478,6 +489,23 @@ class Statements(pp.ParseElementEnhance):
             loc = next_loc
 
 
+class Token(pp.Regex):
+    """A regular-expression token converted to its value in place (no parse action,
+    whose calling convention costs more than the match itself)."""
+
+    def __init__(self, pattern: str, convert: Callable[[str, int, str], Any], name: str) -> None:
+        super().__init__(pattern)
+        self.convert = convert
+        self.set_name(name)
+
+    def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
+        match = self.re.match(instring, loc)
+        if match is None:
+            raise pp.ParseException(instring, loc, self.errmsg, self)
+        text = match.group()
+        return match.end(), [self.convert(instring, loc, text) if do_actions else text]
+
+
 class Kw(pp.Keyword):
     """A keyword that leaves no token (one element instead of ``Suppress(Keyword)``)."""
 
@@ -500,8 +528,7 @@ def _one(toks: pp.ParseResults, name: str, default: Any = None) -> Any:
 # --- literals -------------------------------------------------------------------------
 
 
-def _to_number(s: str, loc: int, toks: pp.ParseResults) -> int | float:
-    text: str = toks[0]
+def _to_number(s: str, loc: int, text: str) -> int | float:
     if text in ("inf", "+inf"):
         return math.inf
     if text == "-inf":
@@ -529,8 +556,8 @@ def _to_int(s: str, loc: int, text: str) -> int:
     return int(text)
 
 
-def _to_string(s: str, loc: int, toks: pp.ParseResults) -> str:
-    value = vocab.unquote(toks[0])
+def _to_string(s: str, loc: int, text: str) -> str:
+    value = vocab.unquote(text)
     if value is None:
         raise _fail(
             s,
@@ -542,13 +569,11 @@ def _to_string(s: str, loc: int, toks: pp.ParseResults) -> str:
     return value
 
 
-def _to_name(s: str, loc: int, toks: pp.ParseResults) -> str:
-    text: str = toks[0]
-    return _to_string(s, loc, toks) if text.startswith("`") else text
+def _to_name(s: str, loc: int, text: str) -> str:
+    return _to_string(s, loc, text) if text.startswith("`") else text
 
 
-def _to_datetime(s: str, loc: int, toks: pp.ParseResults) -> datetime:
-    text: str = toks[0]
+def _to_datetime(s: str, loc: int, text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
@@ -1228,44 +1253,30 @@ def grammar() -> pp.ParserElement:
     reserved = "|".join(sorted(vocab.RESERVED, key=lambda w: (-len(w), w)))
     ident = pp.Regex(rf"(?!(?:{reserved})(?![A-Za-z0-9_])){vocab.IDENT_PATTERN}")
     ident.set_name("identifier")
-    string = pp.Regex(r'"(?:[^"\\\n]|\\.)*"').set_name("string").add_parse_action(_to_string)
-    quoted_name = pp.Regex(r"`(?:[^`\\\n]|\\.)*`")
-    name = (
-        pp.Regex(f"{ident.re.pattern}|{quoted_name.re.pattern}")
-        .set_name("name")
-        .add_parse_action(_to_name)
-    )
+    string = Token(r'"(?:[^"\\\n]|\\.)*"', _to_string, "string")
+    quoted_name = r"`(?:[^`\\\n]|\\.)*`"
+    name = Token(f"{ident.re.pattern}|{quoted_name}", _to_name, "name")
     name_list = Separated(name).set_name("names")
     bracket_names = pp.Group(lbrack - pp.Opt(name_list) - rbrack).set_name("[names]")
-    number = (
-        pp.Regex(
-            r"[+-]?(?:(?:(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)(?![0-9_.])"
-            r"|(?:inf|nan)(?![A-Za-z0-9_]))"
-        )
-        .set_name("number")
-        .add_parse_action(_to_number)
+    number = Token(
+        r"[+-]?(?:(?:(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)(?![0-9_.])"
+        r"|(?:inf|nan)(?![A-Za-z0-9_]))",
+        _to_number,
+        "number",
     )
-    integer = (
-        pp.Regex(r"\d+(?![0-9_.])")
-        .set_name("integer")
-        .add_parse_action(lambda s, loc, t: _to_int(s, loc, t[0]))
-    )
-    datetime_ = (
-        pp.Regex(
-            r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?"
-            r"(?![A-Za-z0-9_:.])"
-        )
-        .set_name("ISO 8601 date-time")
-        .add_parse_action(_to_datetime)
+    integer = Token(r"\d+(?![0-9_.])", _to_int, "integer")
+    datetime_ = Token(
+        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?"
+        r"(?![A-Za-z0-9_:.])",
+        _to_datetime,
+        "ISO 8601 date-time",
     )
     unit_word = Words(vocab.UNIT_TO_PART, "interval unit")
     interval_parts = (kw("empty") | pp.OneOrMore(integer + unit_word)).set_name("interval")
     interval = _loc(interval_parts, _build_interval).set_name("interval")
-    type_name = Words(vocab.TYPE_NAMES, "type").add_parse_action(lambda t: vocab.TYPE_NAMES[t[0]])
-    role = Words((r.value for r in Role), "role").add_parse_action(lambda t: Role(t[0]))
-    modality = Words(vocab.MODALITIES, "execution modality").add_parse_action(
-        lambda t: vocab.MODALITIES[t[0]]
-    )
+    type_name = Words(vocab.TYPE_NAMES, "type", vocab.TYPE_NAMES.__getitem__)
+    role = Words((r.value for r in Role), "role", Role)
+    modality = Words(vocab.MODALITIES, "execution modality", vocab.MODALITIES.__getitem__)
     unit = (ident | string).set_name("unit")
 
     # arithmetic
