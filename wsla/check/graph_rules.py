@@ -1,21 +1,103 @@
 """The dependency graph: cycles, unused metrics and parameters, Violation targets (``G…``).
 
-These rules use :func:`wsla.graph.dependencies` (plain data, no networkx): the cycle
-search is an iterative Tarjan over at most a few nodes per metric, cheaper than importing
-networkx for ``wsla validate``.
+The full graph of :func:`wsla.graph.dependencies` (plain data, no networkx) has a node per
+directive, metric, function, parameter, obligation and action. Whether it has a cycle, and
+which metrics and parameters feed nothing, only depend on two much smaller graphs: metrics
+by node key (a metric's function nodes always flow into it, and a function only reads
+metrics and its own nested functions), and SLOs reading SLOs through ``Violation``
+(parameters, guarantees and actions have no edge back). So the rules answer from those
+(:class:`MetricFlow`), and build the full graph only to report a cycle it has, with the
+path the iterative Tarjan below finds there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from wsla.check import rule
-from wsla.check.scope import Context, did_you_mean
-from wsla.check.walk import expression_violations, metric_refs, obligations
+from wsla.check.scope import Context, MetricEntry, ParameterEntry, did_you_mean
+from wsla.check.walk import (
+    expression_parameters,
+    expression_violations,
+    notification_parameters,
+    obligations,
+    resolved_metric_refs,
+)
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic, Label
 from wsla.graph import Dependencies
-from wsla.model import Function, Spec
+from wsla.model import ActionGuarantee, Function, Spec
+
+
+@dataclass(frozen=True, slots=True)
+class MetricFlow:
+    """The dependency graph reduced to metrics, by node key (``ServiceDefinition/…/M``;
+    entries sharing a key are one node, as in :func:`wsla.graph.dependencies`)."""
+
+    first: dict[str, MetricEntry]
+    """Node key → the first entry with that key (the node's name and span)."""
+    inputs: dict[str, list[str]]
+    """Node key → keys of the metrics its functions read (resolved names only)."""
+    readers: dict[str, list[str]]
+    """Node key → keys of the metrics whose functions read it."""
+    dangling: int
+    """Names in metric functions that resolve to no metric."""
+
+
+def metric_flow(ctx: Context) -> MetricFlow:
+    first: dict[str, MetricEntry] = {}
+    for entry in ctx.metrics:
+        first.setdefault(entry.key, entry)
+    inputs: dict[str, list[str]] = {key: [] for key in first}
+    readers: dict[str, list[str]] = {key: [] for key in first}
+    dangling = 0
+    for entry in ctx.metrics:
+        if not isinstance(entry.metric.definition, Function):
+            continue
+        reads = inputs[entry.key]
+        for _ref, _fn, found in resolved_metric_refs(ctx, entry):
+            if found is None:
+                dangling += 1
+            else:
+                reads.append(found.key)
+                readers[found.key].append(entry.key)
+    return MetricFlow(first=first, inputs=inputs, readers=readers, dangling=dangling)
+
+
+def _has_cycle(succ: dict[str, list[str]]) -> bool:
+    """Whether the graph ``succ`` (every target is a key) has a cycle (Kahn's algorithm)."""
+    indegree = dict.fromkeys(succ, 0)
+    for targets in succ.values():
+        for target in targets:
+            indegree[target] += 1
+    ready = [n for n, d in indegree.items() if d == 0]
+    done = 0
+    while ready:
+        node = ready.pop()
+        done += 1
+        for target in succ[node]:
+            indegree[target] -= 1
+            if indegree[target] == 0:
+                ready.append(target)
+    return done < len(succ)
+
+
+def _violation_flow(spec: Spec, ctx: Context) -> dict[str, list[str]]:
+    """SLO name → names of the SLOs reading its violation (the only edges between SLOs)."""
+    succ: dict[str, list[str]] = {name: [] for name in ctx.slos}
+    for slo in spec.obligations.all_slos():
+        if not slo.name:
+            continue
+        for ref in expression_violations(slo.expression, slo.span):
+            if ref.name in ctx.slos:
+                succ[ref.name].append(slo.name)
+    return succ
+
+
+def may_have_cycle(spec: Spec, ctx: Context) -> bool:
+    """False when the dependency graph certainly has no cycle (see the module docstring)."""
+    return _has_cycle(ctx.metric_flow.readers) or _has_cycle(_violation_flow(spec, ctx))
 
 
 def strongly_connected(deps: Dependencies) -> list[list[str]]:
@@ -89,6 +171,8 @@ def cycle_path(deps: Dependencies, component: list[str]) -> list[str]:
 
 @rule("G001")
 def cycles(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
+    if not may_have_cycle(spec, ctx):
+        return
     deps = ctx.dependencies
     for component in strongly_connected(deps):
         path = cycle_path(deps, component)
@@ -114,35 +198,62 @@ def cycles(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 @rule("G002", "G003")
 def unused(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
-    deps = ctx.dependencies
+    # The metric and parameter nodes of the dependency graph and what reaches them, from
+    # the reduced graphs (module docstring): the same findings as walking the full graph.
+    flow = ctx.metric_flow
+    dangling = flow.dangling
+    exposed: list[str] = []
+    first_parameter: dict[str, ParameterEntry] = {}  # a parameter node: the first by name
+    for p in ctx.parameter_entries:
+        if not p.name:
+            continue
+        first_parameter.setdefault(p.name, p)
+        found = ctx.resolve_metric(p.parameter.metric, None, p.scope)
+        if found is None:
+            dangling += 1
+        else:
+            exposed.append(found.key)
+    read: set[str] = set()
+    for ob in obligations(spec):
+        if not ob.name:
+            continue
+        for ref in expression_parameters(ob.expression, ob.span):
+            if ref.name in ctx.parameters:
+                read.add(ref.name)
+            else:
+                dangling += 1
+        if isinstance(ob, ActionGuarantee):
+            for ref in notification_parameters(ob):
+                if ref.name in ctx.parameters:
+                    read.add(ref.name)
+                else:
+                    dangling += 1
     # A misspelt reference makes its intended target look unused: report the name only.
-    if deps.dangling:
+    if dangling:
         return
-    pred = deps.predecessors()
-    succ = deps.successors()
     feeding: set[str] = set()
-    frontier = [n for n, node in deps.nodes.items() if node.kind == "parameter"]
+    frontier = exposed
     while frontier:
-        current = frontier.pop()
-        for p in pred[current]:
-            if p not in feeding:
-                feeding.add(p)
-                frontier.append(p)
-    copies = {f"metric:{e.key}" for e in ctx.metrics if e.expansion is not None}
-    for node_id, node in deps.nodes.items():
+        key = frontier.pop()
+        if key not in feeding:
+            feeding.add(key)
+            frontier.extend(flow.inputs[key])
+    copies = {e.key for e in ctx.metrics if e.expansion is not None}
+    for key, entry in flow.first.items():
         # A macro is a template: expansions may leave some of its metrics unused.
-        if node.kind == "metric" and node_id not in feeding and node_id not in copies:
+        if key not in feeding and key not in copies:
             yield diagnostic(
                 "G002",
-                f"metric `{node.name}` is not used by any SLA parameter",
-                node.span,
+                f"metric `{entry.name}` is not used by any SLA parameter",
+                entry.metric.span,
                 help="expose it through an SLA parameter, or remove it",
             )
-        elif node.kind == "parameter" and not succ[node_id]:
+    for name, p in first_parameter.items():
+        if name not in read:
             yield diagnostic(
                 "G003",
-                f"SLA parameter `{node.name}` is not read by any obligation or notification",
-                node.span,
+                f"SLA parameter `{name}` is not read by any obligation or notification",
+                p.parameter.span,
                 help="use it in an SLO or guarantee, or remove it",
             )
 
@@ -166,7 +277,7 @@ def violation_targets(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
 def metrics_without_inputs(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.metrics:
         definition = entry.metric.definition
-        if isinstance(definition, Function) and next(metric_refs(entry.functions), None) is None:
+        if isinstance(definition, Function) and not resolved_metric_refs(ctx, entry):
             yield diagnostic(
                 "G005",
                 f"metric `{entry.name}` reads no metric: it never gets a value",

@@ -10,9 +10,9 @@ from wsla.check.scope import Context, MetricEntry, did_you_mean
 from wsla.check.walk import (
     constant_refs,
     expression_parameters,
-    metric_refs,
     notification_parameters,
     obligations,
+    resolved_metric_refs,
     schedule_refs,
 )
 from wsla.codes import diagnostic
@@ -142,8 +142,8 @@ def undefined_metrics(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
         definition = entry.metric.definition
         if not isinstance(definition, Function):
             continue
-        for ref, _fn in metric_refs(entry.functions):
-            if ctx.resolve_metric(ref.name, entry, entry.scope) is None:
+        for ref, _fn, found in resolved_metric_refs(ctx, entry):
+            if found is None:
                 yield diagnostic(
                     "N003",
                     f"metric `{ref.name}` is not defined in `{ctx.scopes[entry.scope].label}`"

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from wsla.check import rule
 from wsla.check.scope import Context, MetricEntry
-from wsla.check.walk import expression_parameters, function_schedule, metric_refs
+from wsla.check.walk import expression_parameters, function_schedule, resolved_metric_refs
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic, Label
 from wsla.model import (
@@ -207,8 +207,7 @@ def _upstream_schedules(
         found = ctx.resolve_schedule(name, entry.scope)
         if found is not None:
             out[id(found)] = found
-    for ref, _fn in metric_refs(entry.functions):
-        upstream = ctx.resolve_metric(ref.name, entry, entry.scope)
+    for _ref, _fn, upstream in resolved_metric_refs(ctx, entry):
         if upstream is not None:
             out.update(_upstream_schedules(ctx, upstream, memo, active))
     active.discard(entry.key)

@@ -44,6 +44,8 @@ from wsla.model import (
 )
 
 if TYPE_CHECKING:
+    from wsla.check.graph_rules import MetricFlow
+    from wsla.check.walk import Ref
     from wsla.graph import Dependencies
 
 
@@ -111,6 +113,11 @@ class Context:
     guarantees: dict[str, ActionGuarantee] = field(default_factory=dict)
     _resolved: dict[tuple[int, str], MetricEntry | None] = field(default_factory=dict, repr=False)
     """Memo of plain (non-macro) metric lookups; filled only after indexing is complete."""
+    metric_inputs: dict[int, list[tuple[Ref, Function, MetricEntry | None]]] = field(
+        default_factory=dict, repr=False
+    )
+    """Memo of :func:`wsla.check.walk.resolved_metric_refs` by ``id`` of the entry: the
+    names, types, units, schedules and graph rules all read a metric's inputs."""
 
     @cached_property
     def dependencies(self) -> Dependencies:
@@ -118,6 +125,13 @@ class Context:
         from wsla.graph import dependencies
 
         return dependencies(self.spec, self)
+
+    @cached_property
+    def metric_flow(self) -> MetricFlow:
+        """The dependency graph reduced to metrics (:mod:`wsla.check.graph_rules`)."""
+        from wsla.check.graph_rules import metric_flow
+
+        return metric_flow(self)
 
     # --- lookups -------------------------------------------------------------------
 
@@ -231,7 +245,10 @@ def walk_functions(fn: Function) -> tuple[Function, ...]:
     while stack:
         current = stack.pop()
         out.append(current)
-        stack.extend(reversed([c for c in operands(current) if isinstance(c, Function)]))
+        nested = [c for c in operands(current) if isinstance(c, Function)]
+        if nested:
+            nested.reverse()
+            stack.extend(nested)
     return tuple(out)
 
 
@@ -276,6 +293,7 @@ def build_context(spec: Spec) -> Context:
 
     for scope in ctx.scopes:
         for metric in scope.obj.metrics:
+            definition = metric.definition
             _add_metric(
                 ctx,
                 scope,
@@ -284,6 +302,9 @@ def build_context(spec: Spec) -> Context:
                     metric=metric,
                     scope=scope.index,
                     key=f"{scope.label}/{metric.name or '?'}",
+                    functions=walk_functions(definition)
+                    if isinstance(definition, Function)
+                    else (),
                 ),
             )
         for expansion in scope.obj.macro_expansions:
@@ -306,9 +327,6 @@ def build_context(spec: Spec) -> Context:
 
 
 def _add_metric(ctx: Context, scope: ObjectScope, entry: MetricEntry) -> None:
-    definition = entry.metric.definition
-    if isinstance(definition, Function):
-        entry = dataclasses.replace(entry, functions=walk_functions(definition))
     ctx.metrics.append(entry)
     if entry.metric.name:
         ctx.metrics_by_scope[scope.index].setdefault(entry.name, entry)
@@ -331,6 +349,7 @@ def expand(
                 filled = False
             else:
                 metric = dataclasses.replace(metric, definition=directive)
+        definition = metric.definition
         yield MetricEntry(
             name=name,
             metric=metric,
@@ -339,4 +358,5 @@ def expand(
             expansion=expansion,
             template=macro,
             filled=filled,
+            functions=walk_functions(definition) if isinstance(definition, Function) else (),
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from wsla.check.scope import operands
+from wsla.check.scope import Context, MetricEntry, operands
 from wsla.model import (
     ActionGuarantee,
     BinaryLogic,
@@ -47,6 +47,24 @@ def metric_refs(functions: Iterable[Function]) -> Iterator[tuple[Ref, Function]]
         for child in operands(f):
             if isinstance(child, MetricRef):
                 yield Ref(child.name, child.span or f.span, "Metric"), f
+
+
+ResolvedRef = tuple[Ref, Function, MetricEntry | None]
+
+
+def resolved_metric_refs(ctx: Context, entry: MetricEntry) -> list[ResolvedRef]:
+    """:func:`metric_refs` of ``entry`` with what each name resolves to, computed once
+    per context (names, types, units, schedules and the graph rules all read them)."""
+    memo = ctx.metric_inputs
+    found = memo.get(id(entry))
+    if found is None:
+        resolve = ctx.resolve_metric
+        scope = entry.scope
+        found = [
+            (ref, fn, resolve(ref.name, entry, scope)) for ref, fn in metric_refs(entry.functions)
+        ]
+        memo[id(entry)] = found
+    return found
 
 
 def constant_refs(functions: Iterable[Function]) -> Iterator[Ref]:
