@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from wsla.check import rule
 from wsla.check.scope import Context, MetricEntry, ParameterEntry, did_you_mean
 from wsla.check.walk import (
-    expression_parameters,
-    expression_violations,
     notification_parameters,
+    obligation_refs,
     obligations,
     resolved_metric_refs,
 )
@@ -89,7 +88,7 @@ def _violation_flow(spec: Spec, ctx: Context) -> dict[str, list[str]]:
     for slo in spec.obligations.all_slos():
         if not slo.name:
             continue
-        for ref in expression_violations(slo.expression, slo.span):
+        for ref in obligation_refs(ctx, slo)[1]:
             if ref.name in ctx.slos:
                 succ[ref.name].append(slo.name)
     return succ
@@ -217,7 +216,7 @@ def unused(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     for ob in obligations(spec):
         if not ob.name:
             continue
-        for ref in expression_parameters(ob.expression, ob.span):
+        for ref in obligation_refs(ctx, ob)[0]:
             if ref.name in ctx.parameters:
                 read.add(ref.name)
             else:
@@ -261,7 +260,7 @@ def unused(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
 @rule("G004")
 def violation_targets(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     for ob in obligations(spec):
-        for ref in expression_violations(ob.expression, ob.span):
+        for ref in obligation_refs(ctx, ob)[1]:
             if ref.name in ctx.slos:
                 continue
             what = "an action guarantee" if ref.name in ctx.guarantees else "not defined"

@@ -9,8 +9,8 @@ from wsla.check import rule
 from wsla.check.scope import Context, MetricEntry, did_you_mean
 from wsla.check.walk import (
     constant_refs,
-    expression_parameters,
     notification_parameters,
+    obligation_refs,
     obligations,
     resolved_metric_refs,
     schedule_refs,
@@ -166,7 +166,7 @@ def undefined_metrics(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
 @rule("N004")
 def undefined_parameters(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     for ob in obligations(spec):
-        refs = list(expression_parameters(ob.expression, ob.span))
+        refs = list(obligation_refs(ctx, ob)[0])
         if isinstance(ob, ActionGuarantee):
             refs.extend(notification_parameters(ob))
         for ref in refs:

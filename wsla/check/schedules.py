@@ -14,7 +14,7 @@ from datetime import datetime
 
 from wsla.check import rule
 from wsla.check.scope import Context, MetricEntry
-from wsla.check.walk import expression_parameters, function_schedule, resolved_metric_refs
+from wsla.check.walk import function_schedule, obligation_refs, resolved_metric_refs
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic, Label
 from wsla.model import (
@@ -287,7 +287,7 @@ def validity_inside_schedules(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
             if found is not None:
                 yield from _scheduled_slo(slo, found, budget)
             continue
-        for ref in expression_parameters(slo.expression, slo.span):
+        for ref in obligation_refs(ctx, slo)[0]:
             param = ctx.parameters.get(ref.name)
             if param is None:
                 continue

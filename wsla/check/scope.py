@@ -118,6 +118,10 @@ class Context:
     )
     """Memo of :func:`wsla.check.walk.resolved_metric_refs` by ``id`` of the entry: the
     names, types, units, schedules and graph rules all read a metric's inputs."""
+    obligation_inputs: dict[int, tuple[list[Ref], list[Ref]]] = field(
+        default_factory=dict, repr=False
+    )
+    """Memo of :func:`wsla.check.walk.obligation_refs` by ``id`` of the obligation."""
 
     @cached_property
     def dependencies(self) -> Dependencies:

@@ -13,7 +13,7 @@ from enum import Flag, auto
 
 from wsla.check import rule
 from wsla.check.scope import Context, MetricEntry
-from wsla.check.walk import expression_parameters, obligations
+from wsla.check.walk import obligation_refs, obligations
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic
 from wsla.model import (
@@ -45,14 +45,23 @@ from wsla.model.functions import SpanFunction
 SERIES = frozenset({"TS", "Q"})
 
 
-def category(t: MetricType | None) -> str | None:
-    if t is None:
-        return None
+def _category(t: MetricType) -> str:
     if t.is_series:
         return t.value
     if t.is_numeric:
         return "number"
     return t.value  # string, time
+
+
+_CATEGORIES: dict[MetricType | None, str | None] = {
+    None: None,
+    **{t: _category(t) for t in MetricType},
+}
+"""Each type's category, computed once: the rules ask for it per metric and operand."""
+
+
+def category(t: MetricType | None) -> str | None:
+    return _CATEGORIES[t]
 
 
 def natural_category(fn: Function) -> str | None:
@@ -276,7 +285,7 @@ def indices_and_windows(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
 @rule("T008")
 def predicate_parameter_types(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     for ob in obligations(spec):
-        for ref in expression_parameters(ob.expression, ob.span):
+        for ref in obligation_refs(ctx, ob)[0]:
             if ref.role == "NewValue":
                 continue
             entry = ctx.parameters.get(ref.name)

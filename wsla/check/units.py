@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from wsla.check import rule
 from wsla.check.scope import Context, MetricEntry
@@ -105,6 +106,7 @@ _FRACTION: dict[str, tuple[str, Fraction]] = {
 _RATE = re.compile(r"^(?P<what>[^/]+?)\s*(?:/|\bper\b)\s*(?P<per>[^/]+)$")
 
 
+@lru_cache(maxsize=1024)
 def parse_unit(text: str | None) -> Unit | None:
     """The known unit ``text`` spells, or None.
 

@@ -119,6 +119,30 @@ def expression_violations(expr: Expression, fallback: Span | None) -> Iterator[R
             yield Ref(node.slo, node.span or fallback, "Violation")
 
 
+def obligation_refs(
+    ctx: Context, ob: ServiceLevelObjective | ActionGuarantee
+) -> tuple[list[Ref], list[Ref]]:
+    """The SLA parameters (:func:`expression_parameters`) and the SLOs
+    (:func:`expression_violations`) that ``ob``'s expression reads, computed once per
+    context and shared by the rules: do not mutate the lists."""
+    memo = ctx.obligation_inputs
+    found = memo.get(id(ob))
+    if found is None:
+        parameters: list[Ref] = []
+        violations: list[Ref] = []
+        fallback = ob.span
+        for node in _nodes(ob.expression):
+            if isinstance(node, Comparison):
+                parameters.append(Ref(node.parameter, node.span or fallback, node.xsi_type))
+            elif isinstance(node, NewValuePredicate):
+                span = node.span or fallback
+                parameters.extend(Ref(name, span, "NewValue") for name in node.parameters)
+            elif isinstance(node, ViolationPredicate):
+                violations.append(Ref(node.slo, node.span or fallback, "Violation"))
+        found = memo[id(ob)] = (parameters, violations)
+    return found
+
+
 def obligations(spec: Spec) -> Iterator[ServiceLevelObjective | ActionGuarantee]:
     """SLOs then guarantees, in evaluation order."""
     yield from spec.obligations.all_slos()
