@@ -202,14 +202,19 @@ def _upstream_schedules(
     definition = entry.metric.definition
     if isinstance(definition, MeasurementDirective) and definition.reading_schedule:
         names.append(definition.reading_schedule)
-    names.extend(n for n in map(function_schedule, entry.functions) if n is not None)
+    for fn in entry.functions:
+        name = function_schedule(fn)
+        if name is not None:
+            names.append(name)
     for name in names:
         found = ctx.resolve_schedule(name, entry.scope)
         if found is not None:
             out[id(found)] = found
     for _ref, _fn, upstream in resolved_metric_refs(ctx, entry):
         if upstream is not None:
-            out.update(_upstream_schedules(ctx, upstream, memo, active))
+            more = _upstream_schedules(ctx, upstream, memo, active)
+            if more:
+                out.update(more)
     active.discard(entry.key)
     memo[entry.key] = out
     return out

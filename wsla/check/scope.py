@@ -179,13 +179,15 @@ class Context:
 
     def resolve_schedule(self, name: str, scope: int | None) -> Schedule | None:
         """A schedule seen from a service object, or (``scope is None``) from obligations."""
-        if scope is not None:
-            for s in self.chain(scope):
-                found = self.schedules_by_scope[s.index].get(name)
-                if found is not None:
-                    return found
-            return None
-        return self.schedules.get(name)
+        if scope is None:
+            return self.schedules.get(name)
+        current: int | None = scope
+        while current is not None:
+            found = self.schedules_by_scope[current].get(name)
+            if found is not None:
+                return found
+            current = self.scopes[current].parent
+        return None
 
     def visible_schedules(self, scope: int | None) -> list[str]:
         if scope is None:
@@ -193,10 +195,12 @@ class Context:
         return [n for s in self.chain(scope) for n in self.schedules_by_scope[s.index]]
 
     def resolve_constant(self, name: str, scope: int) -> Constant | None:
-        for s in self.chain(scope):
-            found = self.constants_by_scope[s.index].get(name)
+        current: int | None = scope
+        while current is not None:
+            found = self.constants_by_scope[current].get(name)
             if found is not None:
                 return found
+            current = self.scopes[current].parent
         return self.obligation_constants.get(name)
 
     def visible_constants(self, scope: int) -> list[str]:
