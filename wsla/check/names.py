@@ -336,26 +336,35 @@ def duplicate_names(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     for scope in ctx.scopes:
         obj = scope.obj
         where = f" in `{scope.label}`"
-        yield from _duplicates("service object", obj.nested(), where)
-        yield from _duplicates("schedule", obj.schedules, where)
-        yield from _duplicates("trigger", obj.triggers, where)
-        yield from _duplicates("constant", obj.constants, where)
-        yield from _duplicates("macro definition", obj.macro_definitions, where)
+        # A name is duplicated only among two or more: most lists here hold fewer.
+        nested = obj.nested()
+        if len(nested) > 1:
+            yield from _duplicates("service object", nested, where)
+        if len(obj.schedules) > 1:
+            yield from _duplicates("schedule", obj.schedules, where)
+        if len(obj.triggers) > 1:
+            yield from _duplicates("trigger", obj.triggers, where)
+        if len(obj.constants) > 1:
+            yield from _duplicates("constant", obj.constants, where)
+        if len(obj.macro_definitions) > 1:
+            yield from _duplicates("macro definition", obj.macro_definitions, where)
         for macro in obj.macro_definitions:
             yield from _duplicates("metric", macro.metrics, f" in macro `{macro.name}`")
-        yield from _duplicates(
-            "macro expansion",
-            (_Alias(e.expansion_name, e.span) for e in obj.macro_expansions),
-            where,
-        )
-        yield from _duplicates(
-            "metric",
-            (
-                _Alias(e.name, e.expansion.span if e.expansion else e.span)
-                for e in metrics_of[scope.index]
-            ),
-            where,
-        )
+        if len(obj.macro_expansions) > 1:
+            yield from _duplicates(
+                "macro expansion",
+                (_Alias(e.expansion_name, e.span) for e in obj.macro_expansions),
+                where,
+            )
+        if len(metrics_of[scope.index]) > 1:
+            yield from _duplicates(
+                "metric",
+                (
+                    _Alias(e.name, e.expansion.span if e.expansion else e.span)
+                    for e in metrics_of[scope.index]
+                ),
+                where,
+            )
     yield from _duplicates(
         "SLA parameter", (p.parameter for p in ctx.parameter_entries), " in the SLA"
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from enum import Flag, auto
+from functools import cache
 
 from wsla.check import rule
 from wsla.check.scope import Context, MetricEntry
@@ -150,6 +151,19 @@ def signature(fn: Function) -> tuple[tuple[str, Need], ...]:
     return ()
 
 
+@cache
+def _needs(cls: type) -> tuple[tuple[str, bool, bool, bool], ...]:
+    """:func:`signature` of a class as (field, series, scalar, numeric) flags."""
+    for base in cls.__mro__:
+        found = SIGNATURES.get(base) or _BASES.get(base)
+        if found is not None:
+            return tuple(
+                (name, Need.SERIES in need, Need.SCALAR in need, Need.NUMERIC in need)
+                for name, need in found
+            )
+    return ()
+
+
 def _functions(ctx: Context) -> Iterator[tuple[MetricEntry, Function]]:
     for entry in ctx.metrics:
         if isinstance(entry.metric.definition, Function):
@@ -170,21 +184,23 @@ def _describe(operand: Operand) -> str:
 @rule("T001", "T002", "T003")
 def operand_types(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     for entry, fn in _functions(ctx):
-        for field_name, need in signature(fn):
+        for field_name, series, scalar, numeric in _needs(type(fn)):
             operand: Operand = getattr(fn, field_name)
             got = operand_category(ctx, entry, operand)
             if got is None:
                 continue
-            span = operand.span or fn.span
-            what = _describe(operand)
-            if Need.SERIES in need and got not in SERIES:
+            if series and got not in SERIES:
+                span = operand.span or fn.span
+                what = _describe(operand)
                 yield diagnostic(
                     "T001",
                     f"{fn.xsi_type} needs a TS or Q as its {field_name}, but {what} is a {got}",
                     span,
                     help="build a series first, e.g. a TSConstructor over the metric",
                 )
-            elif Need.SCALAR in need and got in SERIES:
+            elif scalar and got in SERIES:
+                span = operand.span or fn.span
+                what = _describe(operand)
                 yield diagnostic(
                     "T002",
                     f"{fn.xsi_type} needs a single value as its {field_name}, but {what} is a"
@@ -192,7 +208,9 @@ def operand_types(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
                     span,
                     help="select or aggregate the series first (TSSelect, Mean, Max, …)",
                 )
-            elif Need.NUMERIC in need and got == "string":
+            elif numeric and got == "string":
+                span = operand.span or fn.span
+                what = _describe(operand)
                 yield diagnostic(
                     "T003",
                     f"{fn.xsi_type} needs a number as its {field_name}, but {what} is a string",
