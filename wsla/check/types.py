@@ -184,7 +184,8 @@ def _describe(operand: Operand) -> str:
 @rule("T001", "T002", "T003")
 def operand_types(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     for entry, fn in _functions(ctx):
-        for field_name, series, scalar, numeric in _needs(type(fn)):
+        cls: type = type(fn)
+        for field_name, series, scalar, numeric in _needs(cls):
             operand: Operand = getattr(fn, field_name)
             got = operand_category(ctx, entry, operand)
             if got is None:
