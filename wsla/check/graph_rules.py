@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from wsla.check import rule
 from wsla.check.scope import Context, MetricEntry, ParameterEntry, did_you_mean
@@ -25,8 +26,11 @@ from wsla.check.walk import (
 )
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic, Label
-from wsla.graph import Dependencies
 from wsla.model import ActionGuarantee, Function, Spec
+
+if TYPE_CHECKING:
+    # The full graph is built (and wsla.graph imported) only to report a cycle.
+    from wsla.graph import Dependencies
 
 
 @dataclass(frozen=True, slots=True)

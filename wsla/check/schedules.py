@@ -8,7 +8,6 @@ IANA zone name or a fixed offset ``±hh:mm``; ``ConditionLocalOrUtcTime`` ``Loca
 from __future__ import annotations
 
 import re
-import zoneinfo
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -136,6 +135,8 @@ def _calendar_problems(period: CalendarPeriod) -> Iterator[tuple[str, str, str]]
             )
     zone = period.time_zone.strip()
     if not _OFFSET.match(zone):
+        import zoneinfo  # only calendar periods need it: not loaded for every validate run
+
         try:
             zoneinfo.ZoneInfo(zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
