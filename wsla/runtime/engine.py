@@ -14,6 +14,7 @@ action guarantees.
 from __future__ import annotations
 
 import heapq
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,8 +48,12 @@ from wsla.runtime.values import Series, Value, normalize, snapshot, to_ns
 FAR_PAST = -(1 << 63)
 Route = tuple[int, Any, tuple[Any, ...], tuple[Any, ...], tuple[Any, ...], bool]
 """(fast-path kind, first fed node, downstream nodes, nodes with parameters, fed nodes,
-whether the record is an invocation)."""
+whether the record is an invocation). Kind 5 (the value only goes into interval buffers)
+has instead of downstream nodes the first buffer's two ``append`` methods followed by a
+tuple of the other buffers' pairs."""
 _NO_ROUTE: Route = (0, None, (), (), (), False)
+_DISCARD = deque[Any](maxlen=0).append
+"""Appending to a zero-length deque keeps nothing: the buffer of a value nobody buffers."""
 
 INVOCATION_SUFFIX = "#invocation"
 """A record whose target is ``<ServiceObject>#invocation`` is one invocation of that
@@ -171,6 +176,9 @@ class Evaluator:
         # FAR_PAST: the first record goes through _ticks_until, which opens the window
         self._next_tick = FAR_PAST
         self._fast_end = NEVER if self._end is None else self._end
+        # records in [watermark, _fast_hi) take feed()'s inlined path: before the next
+        # tick and inside the window; FAR_PAST until the first record opens the window
+        self._fast_hi = FAR_PAST
         self._evidence: dict[int, tuple[Evidence, ...]] = {}
         self._readings: dict[int, Evidence] = {}
         self._pending_notes: dict[int, list[tuple[int, Evidence]]] = {}
@@ -264,14 +272,16 @@ class Evaluator:
             elif all(type(n) is IntervalSeriesNode and n.inputs == (node,) for n in downstream):
                 # the value only goes into interval buffers: append to them directly
                 kind = 5
-                # the lists' own append methods (IntervalSeries keeps its lists for good)
-                buffers = tuple(
+                # the lists' own append methods (IntervalSeries keeps its lists for good):
+                # the first buffer's unpacked, any others after it (usually none)
+                buffers = [
                     (n.pending_t.append, n.pending_v.append)
                     for n in downstream
                     if isinstance(n, IntervalSeriesNode)
-                )
+                ]
+                first = buffers[0] if buffers else (_DISCARD, _DISCARD)
                 own = (node,) if node.params else ()
-                return (kind, node, buffers, own, nodes, invocation)
+                return (kind, node, (*first, tuple(buffers[1:])), own, nodes, invocation)
             else:
                 kind = 1
         return (kind, nodes[0], downstream, watch, nodes, invocation)
@@ -319,48 +329,52 @@ class Evaluator:
     def feed(self, target: str, time: int | datetime, value: Value, origin: Any = None) -> None:
         """One record: ``target`` is ``ServiceObject/Metric`` (or the full path), a
         directive URI, or ``<ServiceObject>#invocation`` (value = response time)."""
-        t = time if type(time) is int else to_ns(time)
-        route = self._routes.get(target, _NO_ROUTE)
-        kind, node, downstream, watch, nodes, invocation = route
-        if kind and self._watermark <= t <= self._fast_end:
-            # the common case, inlined: no lateness, no trace, inside the window
-            # (with no lateness the watermark is the newest time seen)
+        try:
+            kind, node, downstream, watch, nodes, invocation = self._routes[target]
+        except KeyError:
+            self._unknown_target(target, time if type(time) is int else to_ns(time))
+            return
+        if kind and type(time) is int and self._watermark <= time < self._fast_hi:
+            # the common case, inlined: no lateness, no trace, inside the window, no tick
+            # due (with no lateness the watermark is the newest time seen)
             if value is True:
                 value = 1
             elif value is False:
                 value = 0
             self._records += 1
-            if self._next_tick <= t:
-                self._ticks_until(t)
-            self._last = self._watermark = t
+            self._last = self._watermark = time
             if kind == 5:
                 # only interval buffers read the value: no stamp, and a step number is
                 # needed only when a parameter changes (stamps must be unique per step)
                 node.value = value
                 if value is not None:
-                    for add_time, add_value in downstream:
-                        add_time(t)
-                        add_value(value)
+                    add_time, add_value, more = downstream
+                    add_time(time)
+                    add_value(value)
+                    if more:
+                        for add_time, add_value in more:
+                            add_time(time)
+                            add_value(value)
                 if watch:
                     step = self._step = self._step + 1
-                    self._obligations(t, step, list(node.params), ())
+                    self._obligations(time, step, list(node.params), ())
                 return
             step = self._step = self._step + 1
             if kind == 1:
                 node.value = value
                 node.stamp = step
             elif kind == 2:
-                if not node.feed(t, value):
+                if not node.feed(time, value):
                     return
                 node.stamp = step
             elif kind == 3:
-                if not node.invoke(t, value):
+                if not node.invoke(time, value):
                     return
                 node.stamp = step
             else:
                 changed = False
                 for n in nodes:
-                    if n.invoke(t, value) if invocation else n.feed(t, value):
+                    if n.invoke(time, value) if invocation else n.feed(time, value):
                         n.stamp = step
                         changed = True
                 if not changed:
@@ -371,17 +385,28 @@ class Evaluator:
                         break
                 else:
                     continue
-                if n.on_change(t):
+                if n.on_change(time):
                     n.stamp = step
             if watch:
                 new_params = [p for n in watch if n.stamp == step for p in n.params]
                 if new_params:
-                    self._obligations(t, step, new_params, ())
+                    self._obligations(time, step, new_params, ())
             return
-        if node is not None:
-            self._submit(t, route, normalize(value), origin, target)
-            return
-        self._unknown_target(target, t)
+        self._feed_slow(target, time, value, origin)
+
+    def _feed_slow(self, target: str, time: int | datetime, value: Value, origin: Any) -> None:
+        """A record off the inlined path: a tick is due first, the window is not open yet,
+        or the record is late, outside the window, buffered or traced."""
+        t = time if type(time) is int else to_ns(time)
+        route = self._routes[target]
+        if route[0] and self._watermark <= t <= self._fast_end:
+            if self._next_tick <= t:
+                self._ticks_until(t)
+            self._fast_hi = min(self._next_tick, self._fast_end + 1)
+            if t < self._fast_hi:
+                self.feed(target, t, value, origin)  # no tick due now: the inlined path
+                return
+        self._submit(t, route, normalize(value), origin, target)
 
     def feed_invocation(
         self, operation: str, time: int | datetime, response_time: Value = None, origin: Any = None
@@ -404,12 +429,12 @@ class Evaluator:
         get = self._routes.get
         feed = self.feed
         no_route = _NO_ROUTE
-        mark, end, upcoming = self._watermark, self._fast_end, self._next_tick
+        mark, hi = self._watermark, self._fast_hi
         step, last, count = self._step, self._last, 0
         try:
             for t, target, value, origin in rows:
                 kind, node, downstream, watch, _, _ = get(target, no_route)
-                if kind in (1, 5) and mark <= t <= end and t < upcoming and type(t) is int:
+                if kind in (1, 5) and type(t) is int and mark <= t < hi:
                     if value is True:
                         value = 1
                     elif value is False:
@@ -419,9 +444,13 @@ class Evaluator:
                     node.value = value
                     if kind == 5:  # as in feed(): no stamp, a step only for a parameter
                         if value is not None:
-                            for add_time, add_value in downstream:
-                                add_time(t)
-                                add_value(value)
+                            add_time, add_value, more = downstream
+                            add_time(t)
+                            add_value(value)
+                            if more:
+                                for add_time, add_value in more:
+                                    add_time(t)
+                                    add_value(value)
                         if not watch:
                             continue
                         step += 1
@@ -450,7 +479,7 @@ class Evaluator:
                 self._records += count
                 count = 0
                 feed(target, t, value, origin)
-                mark, end, upcoming = self._watermark, self._fast_end, self._next_tick
+                mark, hi = self._watermark, self._fast_hi
                 step, last = self._step, self._last
         finally:
             self._step, self._watermark, self._last = step, mark, last
@@ -536,7 +565,7 @@ class Evaluator:
                 self._begin(end)
                 self._ticks_until(end)
             self._finished = True
-            self._fast_end = FAR_PAST
+            self._fast_end = self._fast_hi = FAR_PAST
             self._window_end = end
         end = self._window_end
         for _ in self.outcomes():
@@ -631,7 +660,9 @@ class Evaluator:
             self._ticks_until(t)
         self._last = t
         self._step = step = self._step + 1
-        _, _, downstream, watch, nodes, invocation = route
+        kind, _, downstream, watch, nodes, invocation = route
+        if kind == 5:  # the route holds interval buffers' appends: visit their nodes
+            downstream = self._record_closure[nodes[0].index]
         trace = self._trace
         changed = False
         for node in nodes:

@@ -238,8 +238,11 @@ def percentile(s: Series, percent: Value) -> Value:
     i, n = _cut(percent)
     if n > 1_000_000:
         return None
-    # quantiles sorts and builds all n-1 cut points; the i-th is the one asked for
-    return float(statistics.quantiles(vals, n=n, method="inclusive")[i - 1])
+    # the i-th of statistics.quantiles(vals, n=n, method="inclusive"), computed alone with
+    # the very same arithmetic (quantiles would build all n-1 cut points)
+    data = sorted(vals)
+    j, delta = divmod(i * (len(data) - 1), n)
+    return float((data[j] * (n - delta) + data[j + 1] * delta) / n)
 
 
 def rate(new_v: Value, old_v: Value, new_t: int, old_t: int, interval_ns: int) -> Value:

@@ -76,8 +76,9 @@ ENGINE_STRUCTURE = (
 ENGINE_CONFIG = ("_lateness", "_start", "_end", "_trace", "_emit_params")
 """Construction options: a checkpoint is only restored into an evaluator built alike."""
 
-ENGINE_TRANSIENT = ("_out", "_drained", "_all", "_window_end")
-"""Outcome lists (drained before a checkpoint) and what only ``finish`` sets."""
+ENGINE_TRANSIENT = ("_out", "_drained", "_all", "_window_end", "_fast_hi")
+"""Outcome lists (drained before a checkpoint), what only ``finish`` sets, and the bound
+of ``feed``'s inlined path (a cache: the first record after a restore recomputes it)."""
 
 ENGINE_TRACE = ("_evidence", "_readings", "_pending_notes")
 """Provenance kept only with ``trace=True`` (never checkpointed)."""
@@ -426,6 +427,7 @@ def restore(ev: Evaluator, state: dict[str, Any]) -> None:
         heapq.heappush(ev._buffer, (t, seq, route, decode_value(value), origin, target))
     ev._out = []
     ev._all = []
+    ev._fast_hi = -(1 << 63)  # the inlined path's bound: the next record recomputes it
 
 
 def forget_outcomes(ev: Evaluator) -> None:
