@@ -256,7 +256,13 @@ class BatchEvaluator:
             return
         unsorted = any(len(p[0]) > 1 and bool((np.diff(p[0]) < 0).any()) for p in parts)
         oldest = min(int(p[0][0]) for p in parts)
-        if unsorted or (self._max is not None and oldest < self._max) or not self._groups:
+        unknown = any(name not in self._ev._routes for p in parts for name in p[2])
+        if (
+            unsorted
+            or unknown
+            or (self._max is not None and oldest < self._max)
+            or not self._groups
+        ):
             # the general path: merged row by row
             t_all = np.concatenate([p[0] for p in parts])
             codes, names = _concat_targets(np, [((p[1], p[2]), len(p[0])) for p in parts])
@@ -306,6 +312,7 @@ class BatchEvaluator:
                 o = np.argsort(gt, kind="stable")
                 gt, gv = gt[o], _take(np, gv, o)
             self._vectorize(g, gt, gv, self._max)
+        self._close_others(set(selected))
         self._vec_records += vec_count
         if ev._from is None and first is not None and selected:
             ev.advance(first)  # the window opens at the first applied record
@@ -362,11 +369,17 @@ class BatchEvaluator:
         if self._end is not None:
             inside &= t <= self._end
         floor = np.iinfo(np.int64).min if self._max is None else self._max
-        # the watermark before each row (applied rows only raise it)
-        marks = np.where(inside, t, floor)
+        # the watermark before each row (applied rows only raise it: known targets
+        # inside the window)
+        routes = ev._routes
+        known = np.array([name in routes for name in names], dtype=bool)[codes]
+        marks = np.where(inside & known, t, floor)
         prev = np.maximum.accumulate(np.concatenate(([floor], marks)))[:-1]
-        late = t < prev
-        applied = inside & ~late
+        late = (t < prev) & known
+        applied = inside & known & ~late
+        # rows whose outcome (late record, unknown target) must follow the ticks that the
+        # rows before them reached
+        behind = (late | ~known) & (prev > np.iinfo(np.int64).min)
         first_time = None
         if applied.any():
             at = t[applied]
@@ -394,20 +407,27 @@ class BatchEvaluator:
                 chosen.append((g, mask))
         horizon = self._max
         for g, mask in chosen:
-            gt = t[mask]
-            gv = _take(np, values, mask)
-            self._vectorize(g, gt, gv, horizon)
+            self._vectorize(g, t[mask], _take(np, values, mask), horizon)
+        self._close_others({id(g) for g, _ in chosen})
         self._vec_records += int(vec.sum())
-        if ev._from is None and first_time is not None and chosen:
-            ev.advance(first_time)  # the window opens at the first applied record
         rest = np.flatnonzero(~vec)
+        if ev._from is None and first_time is not None and chosen:
+            # the window opens at the first applied record: if it is a vectorized one,
+            # the engine learns it there (rows before it are not applied: no ticks)
+            first = int(np.argmax(applied))
+            if vec[first]:
+                before = rest[rest < first]
+                if len(before):
+                    ev.feed_rows(_rows(t, codes, names, values, origins, before))
+                    rest = rest[rest > first]
+                ev.advance(first_time)
         if len(rest):
-            late_rest = late[rest]
-            if not late_rest.any():
+            behind_rest = behind[rest]
+            if not behind_rest.any():
                 ev.feed_rows(_rows(t, codes, names, values, origins, rest))
             else:
                 lo = 0
-                for c in np.flatnonzero(late_rest).tolist():
+                for c in np.flatnonzero(behind_rest).tolist():
                     if c > lo:
                         ev.feed_rows(_rows(t, codes, names, values, origins, rest[lo:c]))
                     ev.advance(int(prev[int(rest[c])]))
@@ -416,6 +436,16 @@ class BatchEvaluator:
                 if lo < len(rest):
                     ev.feed_rows(_rows(t, codes, names, values, origins, rest[lo:]))
         self._drain()
+
+    def _close_others(self, done: set[int]) -> None:
+        """Compute the intervals that the new watermark closes in the groups that got no
+        rows now: the engine may reach their ticks with the rows that follow."""
+        empty = self._np.zeros(0, dtype=self._np.int64)
+        for g in {id(g): g for g in self._groups.values()}.values():
+            if id(g) not in done and any(
+                i.carry_t is not None and len(i.carry_t) for i in g.intervals
+            ):
+                self._vectorize(g, empty, None, self._max)
 
     def _vectorize(self, group: _Group, t: Any, v: Any, horizon: int | None) -> None:
         """Add these records to the group's interval series and compute every interval
