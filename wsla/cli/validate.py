@@ -49,20 +49,26 @@ def use_colour(choice: str, stream: TextIO) -> bool:
 
 @contextmanager
 def quiet_collector() -> Iterator[None]:
-    """Automatic cyclic garbage collection off for the block (this process only).
+    """Automatic cyclic garbage collection off for the block (this process only); call
+    :func:`gc.collect` between files instead.
 
     A validate run builds, per file, an lxml tree and a model of tens of thousands of
-    objects that are freed by reference counting (the model is acyclic). The cyclic
+    objects that are freed by reference counting (the model is acyclic). The automatic
     collector would only traverse them again and again while they are built and checked:
-    about a third of the run on a 10 MB spec (`benchmarks/validate.py --gc default`).
-    The few cycles a run makes (recursive helper closures) are collected after the run.
-    Library functions never touch the collector; only this command does.
+    about a third of the CPU time of checking a 10 MB spec, a tenth of reading it
+    (`benchmarks/validate.py --gc default`). Parsing a ``.wsla`` file does leave a few
+    thousand objects in cycles, so the command collects once per file: memory stays
+    bounded however many files a run checks. The objects alive on entry (imported
+    modules) are frozen, so those collections do not traverse them either. Library
+    functions never touch the collector; only this command does.
     """
     was_enabled = gc.isenabled()
+    gc.freeze()
     gc.disable()
     try:
         yield
     finally:
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
 
@@ -208,7 +214,7 @@ def _run(
         click.echo(f"wsla: configuration: {where}", err=True)
 
     with quiet_collector():
-        outcome = validate_run(paths, config, traceback=show_traceback)
+        outcome = validate_run(paths, config, traceback=show_traceback, after_each_file=gc.collect)
     if verbose:
         for path in outcome.sources:
             click.echo(f"wsla: checked {path}", err=True)
