@@ -280,3 +280,28 @@ def test_gzip_truncated_csv(tmp_path: Path) -> None:
     records, problems = _read(path)
     assert [code for code, _ in _problems(problems)] == ["M010"]
     assert all(type(r.time) is int for r in records)
+
+
+def test_oversized_csv_field_is_one_malformed_record(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_bytes(
+        b"time,target,value\n"
+        + f"2025-01-01T00:00:00Z,{UTIL},".encode()
+        + b"1" * 300_000
+        + f"\n2025-01-01T00:00:01Z,{UTIL},2\n".encode()
+    )
+    records, problems = _read(path)
+    assert [r.value for r in records] == [2]
+    assert [code for code, _ in _problems(problems)] == ["M001"]
+
+
+def test_deeply_nested_json_value_is_one_malformed_record(tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    deep = "[" * 100_000 + "]" * 100_000
+    path.write_text(
+        f'{{"time": "2025-01-01T00:00:00Z", "target": "{UTIL}", "value": {deep}}}\n'
+        f'{{"time": "2025-01-01T00:00:01Z", "target": "{UTIL}", "value": 2}}\n'
+    )
+    records, problems = _read(path)
+    assert [r.value for r in records] == [2]
+    assert _problems(problems) == [("M001", 1)]
