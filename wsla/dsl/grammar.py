@@ -506,6 +506,53 @@ class Token(pp.Regex):
         return match.end(), [self.convert(instring, loc, text) if do_actions else text]
 
 
+class When(pp.ParseElementEnhance):
+    """``Opt(expr)`` that first looks at the text: when ``expr`` cannot start here it
+    matches nothing without trying (and without the cost of a failed attempt)."""
+
+    def __init__(self, lookahead: str, expr: pp.ParserElement) -> None:
+        super().__init__(expr)
+        self.lookahead = re.compile(lookahead)
+        self._may_return_empty = True
+        self.callPreparse = True
+
+    def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
+        if self.lookahead.match(instring, loc) is None:
+            return loc, []
+        return self.expr._parse(instring, loc, do_actions, callPreParse=False)
+
+
+def _lookahead(element: pp.ParserElement, depth: int = 0) -> str | None:
+    """A regular expression that matches wherever ``element`` can start (None: unknown)."""
+    if depth > 8:
+        return None
+    if isinstance(element, pp.Keyword):
+        return re.escape(element.match) + "(?![A-Za-z0-9_])"
+    if isinstance(element, pp.Literal):
+        return re.escape(element.match)
+    if isinstance(element, pp.Regex):
+        return f"(?:{element.pattern})"
+    if isinstance(element, pp.MatchFirst):
+        parts = [_lookahead(e, depth + 1) for e in element.exprs]
+        if any(p is None for p in parts):
+            return None
+        return "|".join(f"(?:{p})" for p in parts if p is not None)
+    if isinstance(element, pp.And):
+        return _lookahead(element.exprs[0], depth + 1) if element.exprs else None
+    inner = getattr(element, "expr", None)
+    if isinstance(element, pp.ParseElementEnhance) and not isinstance(element, pp.Opt):
+        return _lookahead(inner, depth + 1) if isinstance(inner, pp.ParserElement) else None
+    return None
+
+
+def opt(expr: pp.ParserElement) -> pp.ParserElement:
+    """An optional part: a :class:`When` when its start can be recognised, else ``Opt``."""
+    pattern = _lookahead(expr)
+    if pattern is None:
+        return pp.Opt(expr)
+    return When(pattern, expr).set_name(f"[{expr.name}]")
+
+
 class Kw(pp.Keyword):
     """A keyword that leaves no token (one element instead of ``Suppress(Keyword)``)."""
 
@@ -1357,7 +1404,7 @@ def grammar() -> pp.ParserElement:
         name
         + pp.one_of("== >= <= > <").set_name("comparison operator")
         - number
-        - pp.Opt(pp.Regex(r"%|" + ident.re.pattern).set_name("unit")),
+        - opt(pp.Regex(r"%|" + ident.re.pattern).set_name("unit")),
         _build_comparison,
     ).set_name("comparison")
     true_ = _loc(kw("true"), lambda s, a, b, t: TruePredicate(span=span_at(s, a, b))).set_name(
@@ -1388,13 +1435,11 @@ def grammar() -> pp.ParserElement:
     ).set_name("predicate")
     not_expr = pp.Forward()
     not_expr.set_name("predicate")
-    not_expr <<= (
-        _loc(
-            skw("not") - not_expr,
-            lambda s, a, b, t: Not(operand=t[0], span=span_at(s, a, b)),
-        ).set_name("negation")
-        | primary
-    )
+    negation = _loc(
+        skw("not") - not_expr,
+        lambda s, a, b, t: Not(operand=t[0], span=span_at(s, a, b)),
+    ).set_name("negation")
+    not_expr <<= Dispatch({"not": negation}, _word_at, default=primary).set_name("predicate")
     not_expr.set_name("predicate")
 
     and_expr = Chain(not_expr, ("and",), _fold_logic(And), words=True).set_name("conjunction")
@@ -1408,11 +1453,11 @@ def grammar() -> pp.ParserElement:
         body = pp.Group(pp.ZeroOrMore(choice))("body")
         return (lbrace - body - close).set_name(f"{what} block")
 
-    opt_name = pp.Opt(name("name"))
+    opt_name = opt(name("name"))
 
     # service object content
     directive = _loc(
-        skw("measure") - word - args - pp.Opt(skw("as") - type_name),
+        skw("measure") - word - args - opt(skw("as") - type_name),
         _build_directive,
     ).set_name("measurement directive")
     hole = _loc(kw("hole"), lambda s, a, b, t: DirectiveVariable(span=span_at(s, a, b))).set_name(
@@ -1433,14 +1478,14 @@ def grammar() -> pp.ParserElement:
         skw("const") - opt_name - equals - (string | number)("value"),
         _build_constant,
     ).set_name("constant")
-    declared = opt_name + pp.Opt(colon - type_name("type")) + pp.Opt(skw("in") - unit("unit"))
+    declared = opt_name + opt(colon - type_name("type")) + opt(skw("in") - unit("unit"))
     metric = _loc(
         skw("metric")
         - declared
-        - pp.Opt(skw("counter") - (kw("true") | kw("false"))("counter"))
+        - opt(skw("counter") - (kw("true") | kw("false"))("counter"))
         - skw("by")
         - name("source")
-        - pp.Opt(skw("uri") - string("uri"))
+        - opt(skw("uri") - string("uri"))
         - equals
         - definition("definition"),
         _build_metric,
@@ -1448,20 +1493,16 @@ def grammar() -> pp.ParserElement:
     communication = _loc(
         skw("source")
         - name("source")
-        - pp.Opt(skw("pull") - bracket_names("pull"))
-        - pp.Opt(skw("push") - bracket_names("push")),
+        - opt(skw("pull") - bracket_names("pull"))
+        - opt(skw("push") - bracket_names("push")),
         _build_communication,
     ).set_name("communication")
     parameter = _loc(
-        skw("parameter")
-        - declared
-        - equals
-        - name("metric")
-        - pp.Opt(communication("communication")),
+        skw("parameter") - declared - equals - name("metric") - opt(communication("communication")),
         _build_parameter,
     ).set_name("parameter")
     macro = _loc(
-        skw("macro") - opt_name - pp.Opt(block({"metric": metric}, "macro")),
+        skw("macro") - opt_name - opt(block({"metric": metric}, "macro")),
         _build_macro,
     ).set_name("macro")
     assignment = _loc(
@@ -1471,8 +1512,8 @@ def grammar() -> pp.ParserElement:
     expansion = _loc(
         skw("expand")
         - opt_name
-        - pp.Opt(skw("as") - name("as"))
-        - pp.Opt(block({"assign": assignment}, "expand")),
+        - opt(skw("as") - name("as"))
+        - opt(block({"assign": assignment}, "expand")),
         _build_expansion,
     ).set_name("macro expansion")
     base_items = {
@@ -1491,25 +1532,25 @@ def grammar() -> pp.ParserElement:
     operation = _loc(
         skw("operation")
         - opt_name
-        - pp.Opt((soap | described)("kind"))
-        - pp.Opt(block(base_items, "operation")),
+        - opt((soap | described)("kind"))
+        - opt(block(base_items, "operation")),
         _service_object(Operation),
     ).set_name("operation")
     group = _loc(
-        skw("group") - opt_name - pp.Opt(block({**base_items, "operation": operation}, "group")),
+        skw("group") - opt_name - opt(block({**base_items, "operation": operation}, "group")),
         _service_object(OperationGroup),
     ).set_name("operation group")
     hosting = _loc(
         skw("hosting")
         - opt_name
-        - pp.Opt(skw("covers") - pp.Group(Separated(string).set_name("strings"))("covers"))
-        - pp.Opt(block(base_items, "hosting")),
+        - opt(skw("covers") - pp.Group(Separated(string).set_name("strings"))("covers"))
+        - opt(block(base_items, "hosting")),
         _service_object(WebHosting),
     ).set_name("web hosting")
     service = _loc(
         skw("service")
         - opt_name
-        - pp.Opt(
+        - opt(
             block(
                 {**base_items, "operation": operation, "group": group, "hosting": hosting},
                 "service",
@@ -1524,10 +1565,10 @@ def grammar() -> pp.ParserElement:
     )
     contact_node = _loc(contact, _build_contact).set_name("contact")
     action = _loc(
-        skw("action") - opt_name - (soap | getpost)("call") - pp.Opt(skw("by") - name("by")),
+        skw("action") - opt_name - (soap | getpost)("call") - opt(skw("by") - name("by")),
         _build_action,
     ).set_name("action")
-    party_body = pp.Opt(block({"contact": contact_node, "action": action}, "party"))
+    party_body = opt(block({"contact": contact_node, "action": action}, "party"))
     provider = _loc(
         skw("provider") - opt_name - party_body, _build_party(ServiceProvider)
     ).set_name("provider")
@@ -1537,8 +1578,8 @@ def grammar() -> pp.ParserElement:
     supporting = _loc(
         skw("supporting")
         - opt_name
-        - pp.Opt(skw("sponsors") - pp.Group(name_list)("sponsors"))
-        - pp.Opt(skw("roles") - pp.Group(Separated(role).set_name("roles"))("roles"))
+        - opt(skw("sponsors") - pp.Group(name_list)("sponsors"))
+        - opt(skw("roles") - pp.Group(Separated(role).set_name("roles"))("roles"))
         - party_body,
         _build_party(SupportingParty),
     ).set_name("supporting party")
@@ -1564,14 +1605,14 @@ def grammar() -> pp.ParserElement:
     qualified = _loc(
         skw("do")
         - name("party")
-        - pp.Opt(dot - name("action"))
-        - pp.Opt(pp.Group(lparen - pp.Opt(Separated(arg).set_name("arguments")) - rparen)("args")),
+        - opt(dot - name("action"))
+        - opt(pp.Group(lparen - pp.Opt(Separated(arg).set_name("arguments")) - rparen)("args")),
         _build_qualified,
     ).set_name("qualified action")
     guarantee = _loc(
         skw("guarantee")
         - opt_name
-        - pp.Opt(skw("obliged") - pp.Group(name_list)("obliged"))
+        - opt(skw("obliged") - pp.Group(name_list)("obliged"))
         - evaluation("evaluation")
         - lbrace
         - skw("when")
@@ -1584,13 +1625,13 @@ def grammar() -> pp.ParserElement:
     ).set_name("guarantee")
     obligation_items = {"const": constant, "slo": slo, "guarantee": guarantee}
     ob_group = _loc(
-        skw("group") - opt_name - pp.Opt(block(obligation_items, "group")),
+        skw("group") - opt_name - opt(block(obligation_items, "group")),
         _build_group,
     ).set_name("obligation group")
     obligations = _loc(
         skw("obligations")
         - opt_name
-        - pp.Opt(block({**obligation_items, "group": ob_group}, "obligations")),
+        - opt(block({**obligation_items, "group": ob_group}, "obligations")),
         _build_obligations,
     ).set_name("obligations")
 
