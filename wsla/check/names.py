@@ -115,18 +115,24 @@ def undefined_parties(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
         for action in party.actions:
             if action.party_name:
                 yield from _undefined_party(ctx, action.party_name, action.span, "partyName")
+    parties = ctx.parties
+    # The membership tests inline: these loops run once per metric and parameter.
     for entry in ctx.metrics:
-        yield from _undefined_party(ctx, entry.metric.source, entry.span, "metric source")
+        if entry.metric.source not in parties:
+            yield from _undefined_party(ctx, entry.metric.source, entry.span, "metric source")
     for p in ctx.parameter_entries:
         comm = p.parameter.communication
         if comm is None:
             continue
         span = comm.span or p.parameter.span
-        yield from _undefined_party(ctx, comm.source, span, "parameter source")
+        if comm.source not in parties:
+            yield from _undefined_party(ctx, comm.source, span, "parameter source")
         for target in comm.push or ():
-            yield from _undefined_party(ctx, target, span, "push target")
+            if target not in parties:
+                yield from _undefined_party(ctx, target, span, "push target")
         for target in comm.pull or ():
-            yield from _undefined_party(ctx, target, span, "pull party")
+            if target not in parties:
+                yield from _undefined_party(ctx, target, span, "pull party")
     for slo in spec.obligations.all_slos():
         yield from _undefined_party(ctx, slo.obliged, slo.span, "obliged party")
     for guarantee in spec.obligations.all_guarantees():
@@ -195,11 +201,13 @@ def _undefined_schedule(
 
 @rule("N005")
 def undefined_schedules(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
+    resolve = ctx.resolve_schedule
     for entry in ctx.metrics:
         definition = entry.metric.definition
         if isinstance(definition, Function):
             for ref in schedule_refs(entry.functions):
-                yield from _undefined_schedule(ctx, ref.name, ref.span, entry.scope, "schedule")
+                if resolve(ref.name, entry.scope) is None:
+                    yield from _undefined_schedule(ctx, ref.name, ref.span, entry.scope, "schedule")
         elif isinstance(definition, MeasurementDirective) and definition.reading_schedule:
             yield from _undefined_schedule(
                 ctx,

@@ -51,11 +51,14 @@ def _interval_problem(interval: Interval) -> str | None:
     return None
 
 
-def _intervals(ctx: Context) -> Iterator[tuple[str, Interval, Span | None]]:
+def _intervals(ctx: Context) -> Iterator[tuple[str, str | None, Interval, Span | None]]:
+    """(description template, name, interval, span): the description is formatted only
+    for a finding (``template.format(name)``); there is one interval per schedule."""
     for scope in ctx.scopes:
         for schedule in scope.obj.schedules:
             yield (
-                f"the interval of schedule `{schedule.name}`",
+                "the interval of schedule `{}`",
+                schedule.name,
                 schedule.interval,
                 (schedule.interval.span or schedule.span),
             )
@@ -63,7 +66,8 @@ def _intervals(ctx: Context) -> Iterator[tuple[str, Interval, Span | None]]:
         definition = entry.metric.definition
         if isinstance(definition, Status):
             yield (
-                f"the TimeOut of `{entry.name}`",
+                "the TimeOut of `{}`",
+                entry.name,
                 definition.timeout,
                 (definition.timeout.span or definition.span),
             )
@@ -71,7 +75,8 @@ def _intervals(ctx: Context) -> Iterator[tuple[str, Interval, Span | None]]:
             for fn in entry.functions:
                 if isinstance(fn, RateOfChange):
                     yield (
-                        f"the RateOfChange interval in `{entry.name}`",
+                        "the RateOfChange interval in `{}`",
+                        entry.name,
                         fn.interval,
                         (fn.interval.span or fn.span),
                     )
@@ -79,16 +84,17 @@ def _intervals(ctx: Context) -> Iterator[tuple[str, Interval, Span | None]]:
 
 @rule("S001", "S008")
 def intervals(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
-    for what, interval, span in _intervals(ctx):
+    for template, name, interval, span in _intervals(ctx):
         problem = _interval_problem(interval)
         if problem is not None:
+            what = template.format(name)
             yield diagnostic(
                 "S001",
                 f"{what} {problem}: an interval must be longer than zero",
                 span,
                 help="give at least one part (Days, Hours, Minutes, …) a positive value",
             )
-        elif "RateOfChange" in what and interval.is_calendar:
+        elif interval.is_calendar and "RateOfChange" in (what := template.format(name)):
             yield diagnostic(
                 "S008",
                 f"{what} uses years or months, which have no fixed length",
@@ -97,17 +103,19 @@ def intervals(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-def _periods(spec: Spec, ctx: Context) -> Iterator[tuple[str, Period, Span | None]]:
+def _periods(spec: Spec, ctx: Context) -> Iterator[tuple[str, str | None, Period, Span | None]]:
+    """(description template, name, period, span), formatted as in :func:`_intervals`."""
     for scope in ctx.scopes:
         for schedule in scope.obj.schedules:
             yield (
-                f"period of schedule `{schedule.name}`",
+                "period of schedule `{}`",
+                schedule.name,
                 schedule.period,
                 (schedule.period.span or schedule.span),
             )
     for slo in spec.obligations.all_slos():
         for period in slo.validity:
-            yield f"validity of SLO `{slo.name}`", period, period.span or slo.span
+            yield "validity of SLO `{}`", slo.name, period, period.span or slo.span
 
 
 def _calendar_problems(period: CalendarPeriod) -> Iterator[tuple[str, str, str]]:
@@ -155,8 +163,11 @@ def _calendar_problems(period: CalendarPeriod) -> Iterator[tuple[str, str, str]]
 
 @rule("S002", "S003", "S004", "S005", "S006")
 def periods(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
-    for what, period, span in _periods(spec, ctx):
+    for template, name, period, span in _periods(spec, ctx):
         if isinstance(period, TimePeriod):
+            if period.end > period.start:
+                continue  # the common case: nothing to describe
+            what = template.format(name)
             if period.end < period.start:
                 yield diagnostic(
                     "S002",
@@ -173,6 +184,7 @@ def periods(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
                     help="give End a later time than Start",
                 )
             continue
+        what = template.format(name)
         problems = list(_calendar_problems(period))
         for code, message, help_text in problems:
             yield diagnostic(code, f"{what}: {message}", span, help=help_text)
@@ -285,9 +297,11 @@ def _scheduled_slo(
 @rule("S007")
 def validity_inside_schedules(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     memo: dict[str, dict[int, Schedule]] = {}
+    active: set[str] = set()  # empty again after each _upstream_schedules call
     budget = [_TICK_BUDGET]
     for slo in spec.obligations.all_slos():
         used: list[Schedule] = []
+        used_ids: set[int] = set()
         if isinstance(slo.evaluation, OnSchedule):
             found = ctx.resolve_schedule(slo.evaluation.schedule, None)
             if found is not None:
@@ -299,8 +313,9 @@ def validity_inside_schedules(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
                 continue
             metric = ctx.resolve_metric(param.parameter.metric, None, param.scope)
             if metric is not None:
-                for schedule in _upstream_schedules(ctx, metric, memo, set()).values():
-                    if all(schedule is not u for u in used):
+                for key, schedule in _upstream_schedules(ctx, metric, memo, active).items():
+                    if key not in used_ids:  # keys are ids: the same schedule once
+                        used_ids.add(key)
                         used.append(schedule)
         # Inverted periods are S002's; judging them here would only repeat it.
         validity = [v for v in slo.validity if isinstance(v, TimePeriod) and v.end >= v.start]
