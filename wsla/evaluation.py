@@ -29,6 +29,7 @@ from wsla.api import WslaError
 from wsla.diagnostics import Diagnostic, has_errors
 from wsla.model import Spec
 from wsla.runtime.engine import Evaluator, Result
+from wsla.runtime.outcomes import Outcome
 from wsla.runtime.plan import Plan, PlanError, compile_plan
 from wsla.sources.binding import (
     DEFAULT_BINDING,
@@ -188,6 +189,8 @@ def evaluate(
     allowed_lateness_ns: int = 0,
     parameter_values: bool = True,
     progress: Callable[[int], None] | None = None,
+    engine: str = "auto",
+    keep: Callable[[Outcome], bool] | None = None,
 ) -> EvaluationResult:
     """Evaluate ``spec`` over ``data`` and return the result.
 
@@ -203,6 +206,10 @@ def evaluate(
     naive timestamp is an M003 problem). ``on_error="fail"`` stops at the first
     malformed record. ``trace`` keeps the evidence for ``result.explain(violation)``.
     ``progress`` is called now and then with the number of records read so far.
+    ``engine``: ``"batch"`` (numpy, :mod:`wsla.runtime.batch`), ``"event"`` (the
+    per-event engine) or ``"auto"`` (batch when numpy is installed); both give the same
+    result. ``keep`` keeps only the outcomes it accepts (bounded memory on long runs;
+    summaries and counts are complete whatever it drops).
     """
     plan = _plan(spec)
     table_binding = _binding(binding)
@@ -223,6 +230,18 @@ def evaluate(
         trace=trace,
         parameter_values=parameter_values,
     )
+    if _use_batch(engine):
+        options: dict[str, Any] = {
+            "allowed_lateness_ns": allowed_lateness_ns,
+            "start": begin,
+            "end": finish_at,
+            "trace": trace,
+            "parameter_values": parameter_values,
+        }
+        result, problems = _evaluate_batch(
+            plan, inputs, table_binding, index, on_error, options, progress, keep
+        )
+        return _extend(result, plan, problems, inputs, spec)
     records = read_raw(inputs, table_binding, index, problems)
     if progress is not None:
         records = _counting(records, progress)
@@ -232,7 +251,62 @@ def evaluate(
     except DataAbort as stop:
         raise EvaluationError([stop.diagnostic]) from None
     result = evaluator.finish(finish_at)
+    if keep is not None:
+        result = dataclasses.replace(result, outcomes=tuple(o for o in result.outcomes if keep(o)))
     return _extend(result, plan, problems, inputs, spec)
+
+
+ENGINES = ("auto", "batch", "event")
+
+
+def _use_batch(engine: str) -> bool:
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine == "event":
+        return False
+    from wsla.runtime.batch import numpy_available
+
+    return numpy_available()
+
+
+def _evaluate_batch(  # noqa: PLR0917 (evaluate's own arguments, passed on)
+    plan: Plan,
+    inputs: list[DataInput],
+    binding: Binding | None,
+    index: TargetIndex,
+    on_error: OnError | str,
+    options: dict[str, Any],
+    progress: Callable[[int], None] | None,
+    keep: Callable[[Outcome], bool] | None,
+) -> tuple[Result, DataProblems]:
+    """Columns straight from Parquet/CSV when the binding allows, else the row readers
+    feeding the batch engine (see ``docs/batch.md``)."""
+    from wsla.runtime.batch import BatchEvaluator
+    from wsla.runtime.batch_files import Unsupported, file_streams
+
+    problems = DataProblems(on_error)
+    batch = BatchEvaluator(plan, keep=keep, **options)
+    try:
+        seen = 0
+        vectorized = frozenset(batch.vectorized_targets)
+        for streams in file_streams(inputs, binding, index, problems, vectorized):
+            batch.feed_streams(streams)
+            if progress is not None:
+                seen += sum(len(s[0]) for s in streams)
+                progress(seen)
+        return batch.finish(options["end"]), problems
+    except Unsupported:
+        pass  # from the start, through the row readers (they report what is wrong)
+    problems = DataProblems(on_error)
+    batch = BatchEvaluator(plan, keep=keep, **options)
+    records = read_raw(inputs, binding, index, problems)
+    if progress is not None:
+        records = _counting(records, progress)
+    try:
+        batch.feed_rows(records)
+    except DataAbort as stop:
+        raise EvaluationError([stop.diagnostic]) from None
+    return batch.finish(options["end"]), problems
 
 
 def _counting(records: Iterator[RawRecord], progress: Callable[[int], None]) -> Iterator[RawRecord]:

@@ -1,0 +1,260 @@
+"""Columns straight from Parquet row groups and CSV blocks, for the batch engine.
+
+:func:`file_streams` reads wide tables bound by a binding (epoch time column, key column,
+feeds of a column by directive or as invocations) with pyarrow, chunk by chunk, and
+yields for each span of time the streams :meth:`BatchEvaluator.feed_streams` takes:
+exactly the records the row readers (``wsla.sources``) make, merged by time as they
+merge them. Anything else (ISO timestamps, long tables, derived or negated feeds, empty
+cells, unknown keys, out-of-order files, compressed text) raises :class:`Unsupported`
+and the caller evaluates through the row readers instead (they report what is wrong,
+with file and line). Memory holds one chunk per input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from wsla.runtime.engine import INVOCATION_SUFFIX
+from wsla.sources.binding import Binding, Derive, Table
+from wsla.sources.problems import DataProblems
+from wsla.sources.targets import TargetIndex
+from wsla.sources.timestamps import TimeFormat
+
+CHUNK_ROWS = 1 << 20
+
+Stream = tuple[Any, Any, Any]
+
+
+class Unsupported(Exception):
+    """These inputs need the row readers."""
+
+
+def _kind(path: str) -> str:
+    lower = path.lower()
+    if lower.endswith(".parquet"):
+        return "parquet"
+    if lower.endswith(".csv"):
+        return "csv"
+    raise Unsupported(path)
+
+
+def _check(table: Table | None) -> Table:
+    if table is None or table.is_long or table.key is None:
+        raise Unsupported("table")
+    if table.time_format is TimeFormat.ISO:
+        raise Unsupported("ISO time")
+    for feed in table.feeds:
+        if (
+            feed.column is None
+            or feed.negate
+            or feed.derive is not Derive.VALUE
+            or feed.metric is not None
+            or feed.target is not None
+            or (feed.directive is None and not feed.invocation)
+        ):
+            raise Unsupported("feed")
+    return table
+
+
+def _batches(path: str, columns: list[str], rows: int) -> Iterator[Any]:
+    if _kind(path) == "parquet":
+        import pyarrow.parquet as pq
+
+        yield from pq.ParquetFile(path).iter_batches(batch_size=rows, columns=columns)
+        return
+    import pyarrow.csv as pacsv
+
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(block_size=rows * 40),
+        convert_options=pacsv.ConvertOptions(include_columns=columns),
+    )
+    yield from reader
+
+
+class _Input:
+    """One file's chunks as (times, key codes, per feed (values, target per key))."""
+
+    def __init__(  # noqa: PLR0917
+        self,
+        path: str,
+        table: Table,
+        index: TargetIndex,
+        problems: DataProblems,
+        vectorized: frozenset[str],
+        rows: int,
+    ) -> None:
+        import numpy as np
+
+        self.np = np
+        self.table = table
+        self.index = index
+        self.problems = problems
+        self.vectorized = vectorized
+        assert table.key is not None
+        self.columns = [table.time, table.key]
+        for feed in table.feeds:
+            assert feed.column is not None
+            if feed.column not in self.columns:
+                self.columns.append(feed.column)
+        self.batches = _batches(path, self.columns, rows)
+        self.scale = table.time_format.scale
+        self.objects = dict(table.objects)
+        self.targets: dict[str, list[str | None]] = {}
+        self.last: int | None = None
+        self.done = False
+        # pending rows: times, key codes (per chunk names), values per feed
+        self.t: Any = np.zeros(0, dtype=np.int64)
+        self.codes: Any = np.zeros(0, dtype=np.int32)
+        self.names: list[str] = []
+        self.values: list[Any] = [np.zeros(0) for _ in table.feeds]
+
+    def _resolve(self, key: str) -> list[str | None]:
+        """Per feed the target a row with this key feeds (None: nothing)."""
+        if key in self.targets:
+            return self.targets[key]
+        obj = self.objects.get(key, key)
+        if not self.index.has_object(obj):
+            raise Unsupported(f"key {key!r}")  # the row readers report it (M008)
+        out: list[str | None] = []
+        for feed in self.table.feeds:
+            if feed.invocation:
+                out.append(obj + INVOCATION_SUFFIX if self.index.invocable(obj) else None)
+                continue
+            assert feed.directive is not None
+            found = self.index.by_directive(obj, feed.directive)
+            if len(found) > 1:
+                raise Unsupported("several targets")
+            out.append(found[0] if found else None)
+        self.targets[key] = out
+        return out
+
+    def pull(self) -> bool:
+        """Read the next chunk into the pending rows; False at the end of the file."""
+        np = self.np
+        try:
+            batch = next(self.batches)
+        except StopIteration:
+            self.done = True
+            return False
+        import pyarrow as pa
+
+        if batch.num_rows == 0:
+            return True
+        cols = [batch.column(c) for c in self.columns]
+        if any(c.null_count for c in cols):
+            raise Unsupported("empty cells")
+        time = cols[0]
+        if not pa.types.is_integer(time.type):
+            raise Unsupported("time type")
+        t = time.to_numpy().astype(np.int64) * self.scale
+        if len(t) > 1 and (np.diff(t) < 0).any():
+            raise Unsupported("unsorted")
+        if self.last is not None and t[0] < self.last:
+            raise Unsupported("unsorted")
+        self.last = int(t[-1])
+        keys = cols[1]
+        if not pa.types.is_string(keys.type) and not pa.types.is_large_string(keys.type):
+            raise Unsupported("key type")
+        encoded = keys.dictionary_encode()
+        names = encoded.dictionary.to_pylist()
+        codes = encoded.indices.to_numpy()
+        values = []
+        for feed in self.table.feeds:
+            column = batch.column(feed.column)
+            if pa.types.is_boolean(column.type):
+                values.append(column.to_numpy(zero_copy_only=False).astype(np.int64))
+            elif pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+                values.append(column.to_numpy())
+            else:
+                raise Unsupported("value type")
+        for name in names:
+            targets = self._resolve(name)
+            if len(self.table.feeds) > 1 and any(
+                x is not None and x not in self.vectorized for x in targets
+            ):
+                raise Unsupported("a row's records in order")
+        # append to the pending rows (re-coding keys to the union of names)
+        where = {n: i for i, n in enumerate(self.names)}
+        remap = np.array([where.setdefault(n, len(where)) for n in names], dtype=np.int32)
+        self.names = list(where)
+        self.t = np.concatenate((self.t, t))
+        self.codes = np.concatenate((self.codes, remap[codes] if len(names) else codes))
+        self.values = [
+            np.concatenate((old, new)) if len(old) else new
+            for old, new in zip(self.values, values, strict=True)
+        ]
+        return True
+
+    def take(self, cut: int | None) -> list[Stream]:
+        """The pending rows with time < ``cut`` (all for None) as streams, one per feed;
+        rows none of whose feeds reaches a metric are counted as unused."""
+        np = self.np
+        n = len(self.t) if cut is None else int(np.searchsorted(self.t, cut, side="left"))
+        if n == 0:
+            return []
+        t, codes = self.t[:n], self.codes[:n]
+        values = [v[:n] for v in self.values]
+        self.t, self.codes = self.t[n:], self.codes[n:]
+        self.values = [v[n:] for v in self.values]
+        per_key = [self.targets[name] for name in self.names]
+        useless = np.array([all(x is None for x in ts) for ts in per_key], dtype=bool)
+        if useless.any():
+            self.problems.unused += int(useless[codes].sum())
+        out: list[Stream] = []
+        for i in range(len(self.table.feeds)):
+            names = [ts[i] for ts in per_key]
+            reach = np.array([x is not None for x in names], dtype=bool)
+            if not reach.any():
+                continue
+            if reach.all():
+                out.append((t, (codes, [x or "" for x in names]), values[i]))
+                continue
+            keep = reach[codes]
+            out.append((t[keep], (codes[keep], [x or "" for x in names]), values[i][keep]))
+        return out
+
+
+def file_streams(  # noqa: PLR0917
+    inputs: Sequence[Any],
+    binding: Binding | None,
+    index: TargetIndex,
+    problems: DataProblems,
+    vectorized: frozenset[str],
+    rows: int = CHUNK_ROWS,
+) -> Iterator[list[Stream]]:
+    """Streams of all inputs, span of time by span of time (see the module doc).
+
+    A table with several feeds gives one stream per feed; the row readers interleave a
+    row's records instead, which only matters for records the per-event engine takes,
+    so such a table needs every target it feeds in ``vectorized``."""
+    if binding is None or not inputs:
+        raise Unsupported("no binding")
+    files: list[_Input] = []
+    for data in inputs:
+        if not isinstance(data, str | Path):
+            raise Unsupported("not a file")
+        name = str(data)
+        _kind(name)
+        table = _check(binding.table_for(name))
+        files.append(_Input(name, table, index, problems, vectorized, rows))
+    for f in files:
+        f.pull()
+    while True:
+        live = [f for f in files if not f.done]
+        if not live:
+            out = [s for f in files for s in f.take(None)]
+            if out:
+                yield out
+            return
+        # rows older than every open file's newest row are final: no file can still
+        # have older ones (each is sorted); equal times wait (files' order on ties)
+        cut = min(int(f.t[-1]) if len(f.t) else -(1 << 63) for f in live)
+        out = [s for f in files for s in f.take(cut)]
+        if out:
+            yield out
+        for f in live:
+            if len(f.t) == 0 or int(f.t[-1]) <= cut:
+                f.pull()
