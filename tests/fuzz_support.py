@@ -890,3 +890,36 @@ def run_runtime(case: RuntimeCase) -> None:
 
 
 TARGETS["runtime"] = (runtime_case, run_runtime)
+
+
+class EngineMismatch(InvariantViolation):
+    """The batch and the per-event engine disagree on the same input."""
+
+
+def run_engines(case: RuntimeCase) -> None:
+    """``wsla.evaluate`` with both engines: no exception but EvaluationError, and the
+    same summaries and outcomes (the engines promise the same result)."""
+    from wsla.evaluation import EvaluationError, evaluate
+
+    plan = runtime_plans()[case.plan]
+    results = []
+    for engine in ("batch", "event"):
+        try:
+            result = evaluate(
+                plan,
+                list(case.records),
+                engine=engine,
+                allowed_lateness_ns=case.lateness_ns,
+            )
+        except EvaluationError as exc:
+            check_diagnostics(list(exc.diagnostics))
+            results.append(("error", [d.code for d in exc.diagnostics]))
+            continue
+        check_diagnostics(list(result.diagnostics))
+        shown = result.to_json()
+        results.append(("ok", shown))
+    if results[0] != results[1]:
+        raise EngineMismatch(f"batch {results[0]!r:.1500}\nevent {results[1]!r:.1500}")
+
+
+TARGETS["engines"] = (runtime_case, run_engines)

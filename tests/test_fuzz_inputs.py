@@ -66,7 +66,7 @@ def test_mutated_specs_through_load_xml(rng: random.Random) -> None:
     _within_time(lambda: fuzz_support.run_xml(fuzz_support.xml_case(rng)))
 
 
-@fuzz(10)
+@fuzz(8)
 @given(strategies.specs(), SEEDS, st.integers(1, 4))
 def test_mutated_models_through_load_xml_and_validate(
     spec: Any, rng: random.Random, rounds: int
@@ -90,7 +90,7 @@ def test_mutated_specs_through_loads_dsl(rng: random.Random) -> None:
     _within_time(lambda: fuzz_support.run_dsl(fuzz_support.dsl_case(rng)))
 
 
-@fuzz(5)
+@fuzz(4)
 @given(strategies.specs(), SEEDS, st.integers(1, 4))
 def test_mutated_models_through_loads_dsl(spec: Any, rng: random.Random, rounds: int) -> None:
     from wsla.dsl.printer import dumps_dsl
@@ -105,7 +105,7 @@ def test_random_bytes_through_validate(data: bytes, suffix: str) -> None:
     _within_time(lambda: fuzz_support.run_validate(data, suffix))
 
 
-@fuzz(10)
+@fuzz(8)
 @given(SEEDS)
 def test_mutated_specs_through_the_cli(rng: random.Random) -> None:
     data, suffix = fuzz_support.validate_case(rng)
@@ -128,6 +128,12 @@ def test_parquet_through_the_reader(rng: random.Random) -> None:
 @given(SEEDS)
 def test_records_through_the_runtime(rng: random.Random) -> None:
     _within_time(lambda: fuzz_support.run_runtime(fuzz_support.runtime_case(rng)))
+
+
+@fuzz(15)
+@given(SEEDS)
+def test_both_engines_agree_on_hostile_records(rng: random.Random) -> None:
+    _within_time(lambda: fuzz_support.run_engines(fuzz_support.runtime_case(rng)))
 
 
 @fuzz(100)
