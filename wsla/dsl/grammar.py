@@ -15,9 +15,10 @@ import dataclasses
 import difflib
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
+from types import MappingProxyType
 from typing import Any, cast
 
 import pyparsing as pp
@@ -114,41 +115,43 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean `{close[0]}`?" if close else None
 
 
-BLOCK_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "sla": ("provider", "consumer", "supporting", "service", "obligations"),
-    "party": ("contact", "action"),
-    "service": (
-        "schedule",
-        "trigger",
-        "const",
-        "macro",
-        "expand",
-        "parameter",
-        "metric",
-        "operation",
-        "group",
-        "hosting",
-    ),
-    "operation": ("schedule", "trigger", "const", "macro", "expand", "parameter", "metric"),
-    "group": (
-        "schedule",
-        "trigger",
-        "const",
-        "macro",
-        "expand",
-        "parameter",
-        "metric",
-        "operation",
-        "slo",
-        "guarantee",
-    ),
-    "hosting": ("schedule", "trigger", "const", "macro", "expand", "parameter", "metric"),
-    "macro": ("metric",),
-    "expand": ("assign",),
-    "obligations": ("const", "slo", "guarantee", "group"),
-    "slo": ("valid",),
-    "guarantee": ("do", "modality"),
-}
+BLOCK_KEYWORDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "sla": ("provider", "consumer", "supporting", "service", "obligations"),
+        "party": ("contact", "action"),
+        "service": (
+            "schedule",
+            "trigger",
+            "const",
+            "macro",
+            "expand",
+            "parameter",
+            "metric",
+            "operation",
+            "group",
+            "hosting",
+        ),
+        "operation": ("schedule", "trigger", "const", "macro", "expand", "parameter", "metric"),
+        "group": (
+            "schedule",
+            "trigger",
+            "const",
+            "macro",
+            "expand",
+            "parameter",
+            "metric",
+            "operation",
+            "slo",
+            "guarantee",
+        ),
+        "hosting": ("schedule", "trigger", "const", "macro", "expand", "parameter", "metric"),
+        "macro": ("metric",),
+        "expand": ("assign",),
+        "obligations": ("const", "slo", "guarantee", "group"),
+        "slo": ("valid",),
+        "guarantee": ("do", "modality"),
+    }
+)
 """What each block accepts (for "did you mean" when a statement is misspelled)."""
 
 

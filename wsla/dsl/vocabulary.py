@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
+from types import MappingProxyType
 
 from wsla.model.directives import DIRECTIVE_TYPES, MeasurementDirective
 from wsla.model.functions import Arithmetic, Function
@@ -87,31 +89,39 @@ RESERVED: frozenset[str] = frozenset(
 IDENT_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*"
 _IDENT = re.compile(IDENT_PATTERN + r"\Z")
 
-TYPE_NAMES: dict[str, MetricType] = {t.value: t for t in MetricType}
+TYPE_NAMES: Mapping[str, MetricType] = MappingProxyType({t.value: t for t in MetricType})
 
 # Interval parts: canonical spelling first, then accepted aliases.
-INTERVAL_UNITS: dict[str, tuple[str, ...]] = {
-    "years": ("year", "years", "y"),
-    "months": ("month", "months"),
-    "days": ("d", "day", "days"),
-    "hours": ("h", "hour", "hours"),
-    "minutes": ("min", "minute", "minutes"),
-    "seconds": ("s", "sec", "second", "seconds"),
-    "milliseconds": ("ms", "millisecond", "milliseconds"),
-}
-UNIT_TO_PART: dict[str, str] = {
-    alias: part for part, aliases in INTERVAL_UNITS.items() for alias in aliases
-}
+INTERVAL_UNITS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "years": ("year", "years", "y"),
+        "months": ("month", "months"),
+        "days": ("d", "day", "days"),
+        "hours": ("h", "hour", "hours"),
+        "minutes": ("min", "minute", "minutes"),
+        "seconds": ("s", "sec", "second", "seconds"),
+        "milliseconds": ("ms", "millisecond", "milliseconds"),
+    }
+)
+UNIT_TO_PART: Mapping[str, str] = MappingProxyType(
+    {alias: part for part, aliases in INTERVAL_UNITS.items() for alias in aliases}
+)
 
-MODALITIES: dict[str, ExecutionModality] = {
-    "always": ExecutionModality.ALWAYS,
-    "on_entering": ExecutionModality.ON_ENTERING_CONDITION,
-    "on_entering_and_leaving": ExecutionModality.ON_ENTERING_AND_ON_LEAVING_CONDITION,
-    "on_every_evaluation": ExecutionModality.ON_EVERY_EVALUATION,
-}
-MODALITY_NAMES: dict[ExecutionModality, str] = {v: k for k, v in MODALITIES.items()}
+MODALITIES: Mapping[str, ExecutionModality] = MappingProxyType(
+    {
+        "always": ExecutionModality.ALWAYS,
+        "on_entering": ExecutionModality.ON_ENTERING_CONDITION,
+        "on_entering_and_leaving": ExecutionModality.ON_ENTERING_AND_ON_LEAVING_CONDITION,
+        "on_every_evaluation": ExecutionModality.ON_EVERY_EVALUATION,
+    }
+)
+MODALITY_NAMES: Mapping[ExecutionModality, str] = MappingProxyType(
+    {v: k for k, v in MODALITIES.items()}
+)
 
-NOTIFICATION_TYPES: dict[str, NotificationType] = {t.value: t for t in NotificationType}
+NOTIFICATION_TYPES: Mapping[str, NotificationType] = MappingProxyType(
+    {t.value: t for t in NotificationType}
+)
 
 CALENDAR_FIELDS: tuple[tuple[str, str], ...] = (
     ("since", "condition_time"),
