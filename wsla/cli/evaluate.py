@@ -14,13 +14,16 @@ import json
 import re
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from wsla.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from wsla.runtime.outcomes import Outcome
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -141,6 +144,20 @@ class _Instant(click.ParamType[int]):
     show_default=True,
     help="How late a record may arrive and still be applied in event-time order.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "batch", "event"]),
+    default="auto",
+    show_default=True,
+    help="batch: numpy, vectorized (auto: when numpy is installed); event: per event. "
+    "Both give the same result.",
+)
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write a self-contained HTML report (charts need the 'report' extra).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No summary table (errors still print).")
 @click.option(
     "--traceback", "show_traceback", is_flag=True, help="Show tracebacks of internal errors."
@@ -161,6 +178,8 @@ def command(
     fail_on_violation: bool,
     on_error: str,
     allowed_lateness: int,
+    engine: str,
+    html_out: str | None,
     quiet: bool,
     show_traceback: bool,
 ) -> None:
@@ -198,6 +217,8 @@ def command(
             fail_on_violation=fail_on_violation,
             on_error=on_error,
             allowed_lateness=allowed_lateness,
+            engine=engine,
+            html_out=html_out,
             quiet=quiet,
         )
     except click.ClickException:
@@ -234,6 +255,8 @@ def _run(
     fail_on_violation: bool,
     on_error: str,
     allowed_lateness: int,
+    engine: str,
+    html_out: str | None,
     quiet: bool,
 ) -> int:
     from wsla.evaluation import EvaluationError, evaluate
@@ -259,10 +282,12 @@ def _run(
             on_error=on_error,
             trace=trace,
             allowed_lateness_ns=allowed_lateness,
-            # Parameter values are only written with --all-outcomes; not keeping them
-            # saves memory on long inputs.
-            parameter_values=all_outcomes,
+            # Parameter values are only written with --all-outcomes (or charted in the
+            # HTML report); not keeping routine outcomes bounds memory on long inputs.
+            parameter_values=all_outcomes or html_out is not None,
             progress=progress,
+            engine=engine,
+            keep=None if all_outcomes else _keeper(charts=html_out is not None),
         )
     except EvaluationError as exc:
         if progress is not None:
@@ -284,8 +309,27 @@ def _run(
         click.echo(render_summary(result), nl=False)
         if trace:
             click.echo(render_trace(result, limit=TRACE_LIMIT), nl=False)
+    if html_out is not None:
+        from wsla.evaluation import load_spec
+        from wsla.report.html import render_html
+
+        page = render_html(result, load_spec(spec))
+        Path(html_out).write_text(page, encoding="utf-8")
     violated = any(s.violations for s in result.summaries.values())
     return EXIT_FINDINGS if fail_on_violation and violated else EXIT_OK
+
+
+def _keeper(*, charts: bool) -> Callable[[Outcome], bool]:
+    """Which outcomes to keep without --all-outcomes: all but the routine ones (the
+    parameter values too when the HTML report charts them)."""
+    from wsla.runtime.outcomes import ParameterValue, SLOEvaluation
+
+    routine: tuple[type[Any], ...] = (SLOEvaluation,) if charts else (ParameterValue, SLOEvaluation)
+
+    def keep(outcome: Outcome) -> bool:
+        return not isinstance(outcome, routine)
+
+    return keep
 
 
 def _stderr_is_tty() -> bool:

@@ -323,7 +323,7 @@ class BatchEvaluator:
             if len(rest_parts) > 1:
                 rows.sort(key=lambda r: r[0])  # stable: earlier streams first on ties
             ev.feed_rows(rows)
-        self._drain()
+        self._settle()
 
     def feed_columns(
         self,
@@ -435,7 +435,7 @@ class BatchEvaluator:
                     lo = c + 1
                 if lo < len(rest):
                     ev.feed_rows(_rows(t, codes, names, values, origins, rest[lo:]))
-        self._drain()
+        self._settle()
 
     def _close_others(self, done: set[int]) -> None:
         """Compute the intervals that the new watermark closes in the groups that got no
@@ -494,6 +494,13 @@ class BatchEvaluator:
                         r = compute(series, *agg.args)
                     queue.append((seg_ticks[i], r))
 
+    def _settle(self) -> None:
+        """Let the engine process the ticks up to the watermark now (their intervals are
+        computed), so that outcomes are drained chunk by chunk, not all at the end."""
+        if self._max is not None and self._ev._from is not None:
+            self._ev.advance(self._max)
+        self._drain()
+
     def _drain(self) -> None:
         if self._keep is not None:
             keep = self._keep
@@ -527,10 +534,12 @@ class BatchEvaluator:
         if end is not None:
             for group in {id(g): g for g in self._groups.values()}.values():
                 self._vectorize(group, self._np.zeros(0, dtype=self._np.int64), None, end)
-        result = self._ev.finish(end)
         self._drain()
+        result = self._ev.finish(end)
         changes: dict[str, Any] = {"records": result.records + self._vec_records}
         if self._keep is not None:
+            keep = self._keep
+            self._kept.extend(o for o in result.outcomes if keep(o))
             changes["outcomes"] = tuple(self._kept)
         return dataclasses.replace(result, **changes)
 
