@@ -366,6 +366,14 @@ class Printer:
         for action in guarantee.actions:
             self.line(depth + 1, _qualified(action), action)
         self.line(depth + 1, "modality " + vocab.MODALITY_NAMES[guarantee.modality], None)
+        # the modality has no node of its own: a comment after it on its line stays there
+        span = guarantee.span
+        while span is not None and self.next_comment < len(self.comments):
+            comment = self.comments[self.next_comment]
+            if comment.own_line or comment.start >= (span.end_line or 0, span.end_column or 0):
+                break
+            self.next_comment += 1
+            self._attach(comment)
         self.close(depth, guarantee)
 
     def close(self, depth: int, node: Any) -> None:
