@@ -189,8 +189,6 @@ def _run(
     verbose: bool,
     show_traceback: bool,
 ) -> int:
-    from wsla.codes import registry
-
     # A path that does not exist is a mistake in the command (a typo in a CI job), not a
     # finding: a usage error, as check-jsonschema does. (The Python API reports C001.)
     for path in paths:
@@ -201,7 +199,12 @@ def _run(
         config = load_config().merged(
             select=select, ignore=ignore, strict=strict, format=output_format
         )
-        check_selectors((*config.select, *config.ignore), registry())
+        selectors = (*config.select, *config.ignore)
+        if selectors:
+            # Loading every code family costs a few ms of start-up: only to check selectors.
+            from wsla.codes import registry
+
+            check_selectors(selectors, registry())
     except ConfigError as exc:
         raise ConfigProblem(str(exc)) from None
 
