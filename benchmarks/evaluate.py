@@ -274,6 +274,198 @@ def csv_rss(workload: Path) -> tuple[int, float, float]:
     return int(records), float(seconds), int(peak_kb) / 1024
 
 
+# ------------------------------------------------------------- batch engine vs DuckDB
+
+SQL_FIVE = """
+SELECT op,
+       (floor((ts - {start}) / {five}) + 1) * {five} + {start} AS tick,
+       sum(rt_ms) / count(*) AS mean_rt,
+       quantile_cont(rt_ms, 0.95) AS p95_rt,
+       avg(CASE WHEN ok THEN 0.0 ELSE 1.0 END) AS error_ratio
+FROM {requests} GROUP BY ALL
+"""
+SQL_DAY = """
+SELECT probe,
+       (floor((ts - {start}) / {day}) + 1) * {day} + {start} AS tick,
+       avg(CASE WHEN up THEN 1.0 ELSE 0.0 END) AS availability
+FROM {probes} GROUP BY ALL
+"""
+
+
+def duckdb_run(requests: str, probes: str, con: object) -> int:
+    """The same quantities as the spec's parameters, in SQL; returns the result rows."""
+    five = SQL_FIVE.format(start=START_MS, five=FIVE_MIN_MS, requests=requests)
+    day = SQL_DAY.format(start=START_MS, day=DAY_MS, probes=probes)
+    a = con.execute(five).fetchall()  # type: ignore[attr-defined]
+    b = con.execute(day).fetchall()  # type: ignore[attr-defined]
+    return len(a) + len(b)
+
+
+def stream_columns(table: object, key: str, column: str, suffix: str) -> tuple[object, ...]:
+    """One feed of a wide table as batch-engine columns (time ns, targets, values)."""
+    import numpy as np
+
+    keys = table[key].combine_chunks().dictionary_encode()  # type: ignore[index]
+    names = [name + suffix for name in keys.dictionary.to_pylist()]
+    times = table["ts"].to_numpy().astype(np.int64) * 1_000_000  # type: ignore[index]
+    return times, (keys.indices.to_numpy(), names), table[column].combine_chunks()  # type: ignore[index]
+
+
+def batch_memory(plan: object, req: object, prb: object) -> object:
+    from wsla.runtime.batch import BatchEvaluator
+
+    ev = BatchEvaluator(plan, parameter_values=False)  # type: ignore[arg-type]
+    ev.feed_streams(
+        [
+            stream_columns(req, "op", "rt_ms", "#invocation"),
+            stream_columns(req, "op", "ok", "/Succeeded"),
+            stream_columns(prb, "probe", "up", "/ProbeStatus"),
+        ]
+    )
+    return ev.finish()
+
+
+def median_time(fn: object, runs: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(runs):
+        begin = time.perf_counter()
+        out = fn()  # type: ignore[operator]
+        times.append(time.perf_counter() - begin)
+    times.sort()
+    return times[len(times) // 2], out
+
+
+def compare(workload: Path, runs: int) -> None:
+    """Batch engine (in memory, Parquet, CSV), per-event engine, DuckDB over Arrow and
+    over Parquet, the hand loop and a numpy sum: median of ``runs`` runs each."""
+    import os
+
+    import duckdb
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    from wsla.evaluation import evaluate, load_spec
+    from wsla.runtime.plan import compile_plan
+
+    load = os.getloadavg()
+    spec_path = REPO / "specs" / "workload-shop.xml"
+    binding = REPO / "specs" / "workload.binding.toml"
+    plan = compile_plan(load_spec(spec_path))
+    req = pq.read_table(workload / "requests.parquet")
+    prb = pq.read_table(workload / "probes.parquet")
+    rows = req.num_rows + prb.num_rows
+    con = duckdb.connect()
+    con.register("req_arrow", req)
+    con.register("prb_arrow", prb)
+    rp, pp = str(workload / "requests.parquet"), str(workload / "probes.parquet")
+    rc, pc_ = str(workload / "requests.csv"), str(workload / "probes.csv")
+
+    figures: dict[str, float] = {}
+    results: dict[str, object] = {}
+
+    def run(label: str, fn: object, n: int = runs) -> None:
+        seconds, out = median_time(fn, n)
+        figures[label] = seconds
+        results[label] = out
+        print(f"{label:34s} {seconds:8.3f} s  {rows / seconds / 1e6:8.2f} M events/s", flush=True)
+
+    print(
+        f"\n{rows:,} events ({req.num_rows:,} requests, {prb.num_rows:,} probes); "
+        f"median of {runs} runs; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+    run(
+        "numpy sum over the columns",
+        lambda: (
+            float(np.sum(req["rt_ms"].to_numpy()))
+            + int(np.sum(req["ts"].to_numpy()))
+            + int(np.sum(req["ok"].to_numpy(zero_copy_only=False)))
+            + int(np.sum(prb["ts"].to_numpy()))
+            + int(np.sum(prb["up"].to_numpy(zero_copy_only=False)))
+        ),
+    )
+    run("DuckDB SQL over Arrow", lambda: duckdb_run("req_arrow", "prb_arrow", con))
+    run(
+        "DuckDB SQL over Parquet",
+        lambda: duckdb_run(f"read_parquet('{rp}')", f"read_parquet('{pp}')", con),
+    )
+    run("wsla batch engine (in memory)", lambda: batch_memory(plan, req, prb))
+    run(
+        "wsla batch from Parquet",
+        lambda: evaluate(plan, [rp, pp], binding=binding, engine="batch", parameter_values=False),
+    )
+    if (workload / "requests.csv").exists():
+        run(
+            "wsla batch from CSV",
+            lambda: evaluate(
+                plan, [rc, pc_], binding=binding, engine="batch", parameter_values=False
+            ),
+        )
+    same = results["wsla batch engine (in memory)"]
+    assert same.summaries == results["wsla batch from Parquet"].summaries  # type: ignore[attr-defined]
+    chunks = list(merged_chunks(workload))
+    run("hand-written Python loop", lambda: _hand(chunks), max(1, runs))
+    event_rows = _event_rows(chunks)
+    del chunks
+    run("wsla per-event engine (feed_rows)", lambda: _event(plan, event_rows), max(1, runs))
+    assert results["wsla per-event engine (feed_rows)"].to_json() == (  # type: ignore[attr-defined]
+        same.to_json()  # type: ignore[attr-defined]
+    ), "the engines disagree"
+    duck, duck_pq = figures["DuckDB SQL over Arrow"], figures["DuckDB SQL over Parquet"]
+    batch = figures["wsla batch engine (in memory)"]
+    print()
+    print(f"batch (in memory) vs DuckDB over Arrow : {duck / batch:5.2f}x speed (target >= 1.0)")
+    print(
+        f"batch from Parquet vs DuckDB/Parquet   : "
+        f"{figures['wsla batch from Parquet'] / duck_pq:5.2f}x time (target <= 1.5)"
+    )
+    if "wsla batch from CSV" in figures:
+        print(
+            f"batch from CSV vs batch from Parquet   : "
+            f"{figures['wsla batch from CSV'] / figures['wsla batch from Parquet']:5.2f}x time"
+        )
+    print(
+        f"batch vs per-event engine              : "
+        f"{figures['wsla per-event engine (feed_rows)'] / batch:5.2f}x speed"
+    )
+    print(
+        f"batch vs hand-written loop             : "
+        f"{figures['hand-written Python loop'] / batch:5.2f}x speed"
+    )
+    print(
+        f"numpy sum vs batch                     : "
+        f"{batch / figures['numpy sum over the columns']:5.2f}x speed"
+    )
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def _hand(chunks: list[tuple[list, ...]]) -> HandLoop:
+    loop = HandLoop()
+    for chunk in chunks:
+        loop.run(*chunk)
+    return loop
+
+
+def _event_rows(chunks: list[tuple[list, ...]]) -> list[tuple[int, str, object, None]]:
+    out: list[tuple[int, str, object, None]] = []
+    for ts, kind, op, rt, ok in chunks:
+        for i in range(len(ts)):
+            t = ts[i] * 1_000_000
+            if kind[i] == 0:
+                out.append((t, f"{op[i]}#invocation", rt[i], None))
+                out.append((t, f"urn:shop:{op[i]}:succeeded", ok[i], None))
+            else:
+                out.append((t, f"urn:shop:{op[i]}:probe", ok[i], None))
+    return out
+
+
+def _event(plan: object, rows: list[tuple[int, str, object, None]]) -> object:
+    from wsla.runtime.engine import Evaluator
+
+    ev = Evaluator(plan, parameter_values=False)  # type: ignore[arg-type]
+    ev.feed_rows(rows)
+    return ev.finish()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--requests", type=int, default=10_000_000)
@@ -282,11 +474,20 @@ def main() -> None:
     ap.add_argument("--workload", type=Path, help="where the generated files go")
     ap.add_argument("--no-csv", action="store_true", help="skip the CSV / peak RSS run")
     ap.add_argument("--csv-only", action="store_true", help="only the CSV / peak RSS run")
+    ap.add_argument(
+        "--compare",
+        action="store_true",
+        help="batch engine against DuckDB, the per-event engine, the hand loop and numpy",
+    )
+    ap.add_argument("--runs", type=int, default=5, help="runs per contender (--compare)")
     a = ap.parse_args()
     if a.quick:
         a.requests, a.days = 1_000_000, 3
     workload = a.workload or Path(f"/tmp/wsla-bench-{a.requests}-{a.days}")
     generate(workload, a.requests, a.days)
+    if a.compare:
+        compare(workload, a.runs)
+        return
     if a.csv_only:
         n, seconds, peak = csv_rss(workload)
         print(
