@@ -1,7 +1,7 @@
 """Generate the railroad diagram of the ``.wsla`` grammar as HTML.
 
     .venv/bin/pip install 'pyparsing[diagrams]'   # the optional extra: railroad-diagrams, jinja2
-    .venv/bin/python grammar/railroad.py [OUT.html]   # default: grammar/wsla-railroad.html
+    .venv/bin/python grammar/make_railroad.py [OUT.html]   # default: grammar/wsla-railroad.html
 
 The diagram is drawn from the very parser objects that read ``.wsla`` files
 (``wsla.dsl.grammar.grammar()``), so it cannot drift from the parser; the normative text
