@@ -301,25 +301,28 @@ def duckdb_run(requests: str, probes: str, con: object) -> int:
     return len(a) + len(b)
 
 
-def stream_columns(table: object, key: str, column: str, suffix: str) -> tuple[object, ...]:
-    """One feed of a wide table as batch-engine columns (time ns, targets, values)."""
+def batch_memory(plan: object, req: object, prb: object) -> object:
+    """The batch engine over the Arrow tables' columns (the workload binding's records:
+    per call an invocation and a success flag, per probe a status)."""
     import numpy as np
 
-    keys = table[key].combine_chunks().dictionary_encode()  # type: ignore[index]
-    names = [name + suffix for name in keys.dictionary.to_pylist()]
-    times = table["ts"].to_numpy().astype(np.int64) * 1_000_000  # type: ignore[index]
-    return times, (keys.indices.to_numpy(), names), table[column].combine_chunks()  # type: ignore[index]
-
-
-def batch_memory(plan: object, req: object, prb: object) -> object:
     from wsla.runtime.batch import BatchEvaluator
 
+    def feed(table: object, key: str) -> tuple[object, object]:
+        keys = table[key].combine_chunks().dictionary_encode()  # type: ignore[index]
+        times = table["ts"].to_numpy().astype(np.int64) * 1_000_000  # type: ignore[index]
+        return times, keys
+
     ev = BatchEvaluator(plan, parameter_values=False)  # type: ignore[arg-type]
+    r_times, r_keys = feed(req, "op")
+    p_times, p_keys = feed(prb, "probe")
+    r_codes, r_names = r_keys.indices.to_numpy(), r_keys.dictionary.to_pylist()  # type: ignore[attr-defined]
+    p_codes, p_names = p_keys.indices.to_numpy(), p_keys.dictionary.to_pylist()  # type: ignore[attr-defined]
     ev.feed_streams(
         [
-            stream_columns(req, "op", "rt_ms", "#invocation"),
-            stream_columns(req, "op", "ok", "/Succeeded"),
-            stream_columns(prb, "probe", "up", "/ProbeStatus"),
+            (r_times, (r_codes, [n + "#invocation" for n in r_names]), req["rt_ms"]),  # type: ignore[index]
+            (r_times, (r_codes, [n + "/Succeeded" for n in r_names]), req["ok"]),  # type: ignore[index]
+            (p_times, (p_codes, [n + "/ProbeStatus" for n in p_names]), prb["up"]),  # type: ignore[index]
         ]
     )
     return ev.finish()

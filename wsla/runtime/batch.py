@@ -114,6 +114,19 @@ def _patch(agg: _Aggregate) -> None:
     )
 
 
+def _quiet(node: IntervalSeriesNode) -> None:
+    """The interval series of a vectorized metric never gets a value in the engine (its
+    records do not go there): at a tick it is an empty series without building one."""
+    empty = Series.of([], [])
+    base = type(node)
+
+    def on_tick(self: IntervalSeriesNode, time: int) -> bool:
+        self.value = empty
+        return True
+
+    node.__class__ = type(f"Batch{base.__name__}", (base,), {"__slots__": (), "on_tick": on_tick})
+
+
 class BatchEvaluator:
     """Evaluates a plan over column chunks; same constructor options and the same
     :class:`~wsla.runtime.engine.Result` as :class:`~wsla.runtime.engine.Evaluator`.
@@ -175,6 +188,7 @@ class BatchEvaluator:
                 out[target] = group
         for group in {id(g): g for g in out.values()}.values():
             for interval in group.intervals:
+                _quiet(interval.node)
                 for agg in interval.aggregates:
                     _patch(agg)
         return out
@@ -277,31 +291,53 @@ class BatchEvaluator:
         rest_parts = []
         vec_count = 0
         for t, codes, names, values in parts:
-            inside = np.ones(len(t), dtype=bool)
-            if self._start is not None:
-                inside &= t >= self._start
-            if self._end is not None:
-                inside &= t <= self._end
-            if inside.any():
+            windowed = self._start is not None or self._end is not None
+            inside: Any = None
+            if windowed:
+                inside = np.ones(len(t), dtype=bool)
+                if self._start is not None:
+                    inside &= t >= self._start
+                if self._end is not None:
+                    inside &= t <= self._end
                 at = t[inside]
+            else:
+                at = t
+            if len(at):
                 hi, lo = int(at.max()), int(at.min())
                 newest = hi if newest is None else max(newest, hi)
                 first = lo if first is None else min(first, lo)
-            vec = np.zeros(len(t), dtype=bool)
-            for code, name in enumerate(names):
-                g = self._groups.get(name)
-                if g is None:
-                    continue
-                mask = inside if len(names) == 1 else (codes == code) & inside
-                if not mask.any():
-                    continue
-                vec |= mask
-                entry = selected.setdefault(id(g), (g, [], []))
-                entry[1].append(t[mask])
-                entry[2].append(_take(np, values, mask))
-            vec_count += int(vec.sum())
-            if not vec.all():
-                rest_parts.append((t, codes, names, values, np.flatnonzero(~vec)))
+            # the group of each row's target (-1: per event or outside the window), then
+            # one stable radix sort by group: each group's rows stay in time order
+            found = [self._groups.get(name) for name in names]
+            distinct = list({id(g): g for g in found if g is not None}.values())
+            number = {id(g): i for i, g in enumerate(distinct)}
+            gid_of = np.array([-1 if g is None else number[id(g)] for g in found], dtype=np.int16)
+            if not distinct:
+                rest_parts.append((t, codes, names, values, np.arange(len(t))))
+                continue
+            if len(names) == 1 and not windowed:
+                entry = selected.setdefault(id(distinct[0]), (distinct[0], [], []))
+                entry[1].append(t)
+                entry[2].append(values)
+                vec_count += len(t)
+                continue
+            gid = gid_of[codes]
+            if windowed:
+                gid = np.where(inside, gid, np.int16(-1))
+            order = np.argsort(gid, kind="stable")
+            counts = np.bincount(gid.astype(np.int64) + 1, minlength=len(distinct) + 1)
+            bounds = np.cumsum(counts).tolist()
+            st = t[order[bounds[0] :]]
+            sv = _take(np, values, order[bounds[0] :])
+            for i, g in enumerate(distinct):
+                lo_i, hi_i = bounds[i] - bounds[0], bounds[i + 1] - bounds[0]
+                if hi_i > lo_i:
+                    entry = selected.setdefault(id(g), (g, [], []))
+                    entry[1].append(st[lo_i:hi_i])
+                    entry[2].append(sv[lo_i:hi_i])
+            vec_count += len(t) - bounds[0]
+            if bounds[0]:
+                rest_parts.append((t, codes, names, values, np.sort(order[: bounds[0]])))
         if newest is not None:
             self._max = newest if self._max is None else max(self._max, newest)
             self._last = self._max

@@ -32,20 +32,24 @@ def exact_sums(np: Any, values: Any, starts: Any, counts: Any) -> list[Any]:
             return [HARD] * len(starts)
         return [int(s) for s in np.add.reduceat(values, starts).tolist()]
     finite = np.isfinite(values)
-    bad = np.add.reduceat((~finite).astype(np.int64), starts) > 0 if not finite.all() else None
-    nonzero = values[(values != 0) & finite]
-    if len(nonzero) == 0:
+    bad = None
+    if not finite.all():
+        bad = np.add.reduceat((~finite).astype(np.int64), starts) > 0
+        values = np.where(finite, values, 0.0)
+    magnitude = np.abs(values)
+    high_value = float(magnitude.max())
+    if high_value == 0:
         return [HARD] * len(starts)
-    _, exps = np.frexp(nonzero)
-    # every value is an integer multiple of 2**low (53-bit significands)
-    low = int(exps.min()) - 53
-    high = int(exps.max())
+    low_value = float(np.min(magnitude, where=magnitude > 0, initial=high_value))
+    # every value is an integer multiple of 2**low: its own ulp is at least the ulp of
+    # the smallest magnitude (53-bit significands)
+    low = math.frexp(low_value)[1] - 53
+    high = math.frexp(high_value)[1]
     if high - low - _LIMB + int(counts.max()).bit_length() >= 62:
         return [HARD] * len(starts)
-    clean = np.where(finite, values, 0.0)
-    scaled = np.ldexp(clean, -low)  # exact: a power-of-two scaling of integers
-    hi = np.floor(np.ldexp(scaled, -_LIMB))
-    lo = scaled - np.ldexp(hi, _LIMB)  # exact: the difference is an integer < 2**32
+    scaled = values * (2.0**-low) if low >= -1022 else np.ldexp(values, -low)
+    hi = np.floor(scaled * (2.0**-_LIMB))
+    lo = scaled - hi * (2.0**_LIMB)  # exact: the difference is an integer < 2**32
     sum_hi = np.add.reduceat(hi.astype(np.int64), starts).tolist()
     sum_lo = np.add.reduceat(lo.astype(np.int64), starts).tolist()
     out: list[Any] = []
