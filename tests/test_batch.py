@@ -252,3 +252,47 @@ def test_shop_workload_streams_and_rows_agree(workload: Path) -> None:
     rest = np.searchsorted(p_ts, edges[-1])
     batch.feed_streams([stream(prb, "probe", "up", "/ProbeStatus", rest, len(p_ts))])
     assert dumps(batch.finish()) == expected
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+def test_evaluate_from_files_engines_agree(workload: Path, suffix: str) -> None:
+    from wsla.evaluation import evaluate
+    from wsla.runtime.outcomes import ParameterValue, SLOEvaluation
+
+    files = [workload / f"requests.{suffix}", workload / f"probes.{suffix}"]
+    spec = REPO / "specs" / "workload-shop.xml"
+    binding = REPO / "specs" / "workload.binding.toml"
+    event = evaluate(spec, files, binding=binding, engine="event")
+    batch = evaluate(spec, files, binding=binding, engine="batch")
+    assert dumps(batch) == dumps(event)
+
+    def keep(o: object) -> bool:
+        return not isinstance(o, ParameterValue | SLOEvaluation)
+
+    kept = evaluate(spec, files, binding=binding, engine="batch", keep=keep)
+    assert kept.outcomes == tuple(o for o in event.outcomes if keep(o))
+    assert kept.summaries == event.summaries
+
+
+def test_file_columns_need_a_simple_binding(tmp_path: Path) -> None:
+    from wsla.runtime.batch_files import Unsupported, file_streams
+    from wsla.sources.binding import parse_binding
+    from wsla.sources.problems import DataProblems
+    from wsla.sources.targets import TargetIndex
+
+    plan = compile_plan(random_spec(50, 5, 0))
+    iso = parse_binding(
+        'version = 1\n[[table]]\nfiles = ["*"]\ntime = "t"\nkey = "k"\n'
+        '[[table.feed]]\ncolumn = "v"\ndirective = "Gauge"\n'
+    )
+    (tmp_path / "a.csv").write_text("t,k,v\n2026-01-01T00:00:00Z,Svc,1\n", encoding="utf-8")
+    with pytest.raises(Unsupported):
+        next(
+            file_streams(
+                [str(tmp_path / "a.csv")],
+                iso,
+                TargetIndex.of_plan(plan),
+                DataProblems(),
+                frozenset(),
+            )
+        )

@@ -61,13 +61,15 @@ def workload(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def wsla_values(workload: Path) -> dict[str, dict[int, object]]:
+@pytest.fixture(scope="session", params=["batch", "event"])
+def wsla_values(workload: Path, request: pytest.FixtureRequest) -> dict[str, dict[int, object]]:
+    # both engines: the batch engine (columns from the CSV blocks) and the per-event one
     result = evaluate(
         REPO / "specs" / "workload-shop.xml",
         [workload / "requests.csv", workload / "probes.csv"],
         binding=REPO / "specs" / "workload.binding.toml",
         end=(START_MS + DAYS * DAY_MS) * 1_000_000,
+        engine=request.param,
     )
     assert result.problem_counts == {}
     values: dict[str, dict[int, object]] = defaultdict(dict)
