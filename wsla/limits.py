@@ -14,6 +14,8 @@ code       limit                        applies to
                                         unbounded ``Window``)
 ``L105``   ``max_streams``              distinct measurement targets in one run
 ``L106``   ``max_pending_actions``      pending requests in the action outbox
+``L107``   ``max_ticks_per_step``       schedule ticks one record may make the
+                                        evaluator process (a record far ahead)
 =========  ===========================  ==========================================
 """
 
@@ -30,6 +32,7 @@ class Limits:
     max_window: int = 1_000_000
     max_streams: int = 100_000
     max_pending_actions: int = 100_000
+    max_ticks_per_step: int = 1_000_000
 
     def __post_init__(self) -> None:
         for name in self.__dataclass_fields__:

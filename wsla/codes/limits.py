@@ -71,4 +71,20 @@ CODES: tuple[Code, ...] = (
         good="`wsla actions retry` after fixing the endpoint, `wsla actions purge`",
         bad_lang="text",
     ),
+    Code(
+        "L107",
+        Severity.WARNING,
+        "record too far ahead",
+        "Applying the record would make the evaluator process more schedule ticks than "
+        "`Limits.max_ticks_per_step` (1,000,000 by default), counting every schedule's "
+        "ticks from the last one processed up to the record's time. A schedule with no "
+        "End ticks forever, so one record with a mistaken or hostile timestamp (year 2100) "
+        "would make the evaluator grind through decades of minute ticks. The record is not "
+        "applied: it is counted with the records outside the window, the watermark stays "
+        "where it was, and evaluation goes on with the next record. Fix the record's "
+        "timestamp, or raise the limit when the data really has such a gap.",
+        bad="2026-03-02T10:00:00Z,getQuote,212\n2100-03-02T10:00:01Z,getQuote,198",
+        good="2026-03-02T10:00:00Z,getQuote,212\n2026-03-02T10:00:01Z,getQuote,198",
+        bad_lang="text",
+    ),
 )

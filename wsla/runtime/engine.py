@@ -22,7 +22,7 @@ from typing import Any
 
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic, Severity
-from wsla.limits import Limits
+from wsla.limits import DEFAULT_LIMITS, Limits
 from wsla.model.spec import Spec
 from wsla.runtime.directives import DIRECTIVES, DirectiveNode, ResponseTimeNode
 from wsla.runtime.functions import FUNCTIONS, IntervalSeriesNode
@@ -43,7 +43,7 @@ from wsla.runtime.outcomes import (
 from wsla.runtime.plan import Plan, compile_plan
 from wsla.runtime.predicates import ObligationState, Truth
 from wsla.runtime.schedules import NEVER
-from wsla.runtime.values import Series, Value, normalize, snapshot, to_ns
+from wsla.runtime.values import Series, Value, normalize, ns_to_iso, snapshot, to_ns
 
 FAR_PAST = -(1 << 63)
 Route = tuple[int, Any, tuple[Any, ...], tuple[Any, ...], tuple[Any, ...], bool]
@@ -86,7 +86,8 @@ class Result:
     outside_window: int
     unknown_targets: dict[str, int]
     diagnostics: tuple[Diagnostic, ...] = ()
-    """Warnings: L104 for a series that reached ``Limits.max_window``."""
+    """Warnings: L104 for a series that reached ``Limits.max_window``, L107 for records
+    refused as too far ahead (``Limits.max_ticks_per_step``)."""
     _evidence: dict[int, tuple[Evidence, ...]] = field(default_factory=dict, repr=False)
 
     def violations(self) -> list[Violation]:
@@ -183,6 +184,9 @@ class Evaluator:
         self._readings: dict[int, Evidence] = {}
         self._pending_notes: dict[int, list[tuple[int, Evidence]]] = {}
         self._finished = False
+        self._max_ticks = (limits or DEFAULT_LIMITS).max_ticks_per_step
+        # records refused as too far ahead (L107), per target: (first time, count)
+        self._ahead: dict[str, tuple[int, int]] = {}
 
     # --- construction ------------------------------------------------------------------
 
@@ -401,6 +405,9 @@ class Evaluator:
         route = self._routes[target]
         if route[0] and self._watermark <= t <= self._fast_end:
             if self._next_tick <= t:
+                if self._too_far(t, target):
+                    self._records += 1
+                    return
                 self._ticks_until(t)
             self._fast_hi = min(self._next_tick, self._fast_end + 1)
             if t < self._fast_hi:
@@ -512,6 +519,8 @@ class Evaluator:
                 )
             )
             return
+        if self._next_tick <= t and self._too_far(t, target):
+            return
         self._max_seen = max(self._max_seen, t)
         if self._lateness == 0:
             self._watermark = t
@@ -529,6 +538,47 @@ class Evaluator:
         while buffer and (upto is None or buffer[0][0] <= upto):
             t, _, route, value, origin, target = heapq.heappop(buffer)
             self._record_step(t, route, value, origin, target)
+
+    def _too_far(self, t: int, target: str) -> bool:
+        """Refuse a record whose time is more than ``Limits.max_ticks_per_step`` schedule
+        ticks ahead (L107): it is counted as outside the window and not applied."""
+        if self._ticks_ahead(t) <= self._max_ticks:
+            return False
+        self._outside += 1
+        first, count = self._ahead.get(target, (t, 0))
+        self._ahead[target] = (first, count + 1)
+        return True
+
+    def _ticks_ahead(self, t: int) -> int:
+        """How many raw schedule ticks processing up to ``t`` takes (masked ticks included:
+        each is a turn of the tick loop), summed over the schedules anything listens to."""
+        origin = self._from
+        if origin is None:
+            # the window will open at ``start``, else at the oldest buffered record; with
+            # neither, this record opens it and its ticks start after it
+            if self._start is not None:
+                origin = self._start
+            elif self._buffer:
+                origin = self._buffer[0][0]  # a heap: the oldest first
+            else:
+                return 0
+        total = 0
+        for s in self.plan.schedules:
+            i = s.index
+            ticker = s.ticker
+            if self._from is None:  # place the cursor as _begin will
+                if not (self._sched_nodes[i] or self._slos_by_sched[i] or self._gs_by_sched[i]):
+                    continue
+                k = ticker.first_after(origin)
+            else:
+                if self._sched_next[i] >= NEVER or self._sched_next[i] > t:
+                    continue
+                k = self._sched_k[i]
+            upto = min(t, ticker.end_ns)
+            if upto >= NEVER:
+                return self._max_ticks + 1  # no End and beyond any date: too many
+            total += max(0, ticker.first_after(upto) - k)
+        return total
 
     def advance(self, to: int | datetime) -> None:
         """Declare that event time reached ``to``: apply buffered records up to it and
@@ -597,8 +647,32 @@ class Evaluator:
             late_records=self._late,
             outside_window=self._outside,
             unknown_targets=dict(self._unknown),
-            diagnostics=self._limit_reached(),
+            diagnostics=self._limit_reached() + self._too_far_diagnostics(),
             _evidence=self._evidence,
+        )
+
+    def _too_far_diagnostics(self) -> tuple[Diagnostic, ...]:
+        """One L107 warning naming every target with records refused as too far ahead."""
+        if not self._ahead:
+            return ()
+        total = sum(count for _, count in self._ahead.values())
+        targets = sorted(self._ahead.items(), key=lambda item: item[1][0])
+        notes = tuple(
+            f"{target}: {count:,} record{'s' if count != 1 else ''}, the first at "
+            f"{ns_to_iso(first)}"
+            for target, (first, count) in targets[:10]
+        )
+        if len(targets) > 10:
+            notes += (f"and {len(targets) - 10:,} more targets",)
+        return (
+            diagnostic(
+                "L107",
+                f"{total:,} record{'s' if total != 1 else ''} not applied: each lies more "
+                f"than {self._max_ticks:,} schedule ticks ahead (Limits.max_ticks_per_step); "
+                "counted as outside the window",
+                None,
+                notes=notes,
+            ),
         )
 
     def _limit_reached(self) -> tuple[Diagnostic, ...]:

@@ -70,15 +70,19 @@ ENGINE_STRUCTURE = (
     "_gs_by_slo",
     "_gs_by_sched",
     "_fast_end",
+    "_max_ticks",
 )
-"""Built from the plan and the options (``_fast_end`` is ``end`` until ``finish``)."""
+"""Built from the plan and the options (``_fast_end`` is ``end`` until ``finish``,
+``_max_ticks`` is ``Limits.max_ticks_per_step``)."""
 
 ENGINE_CONFIG = ("_lateness", "_start", "_end", "_trace", "_emit_params")
 """Construction options: a checkpoint is only restored into an evaluator built alike."""
 
-ENGINE_TRANSIENT = ("_out", "_drained", "_all", "_window_end", "_fast_hi")
-"""Outcome lists (drained before a checkpoint), what only ``finish`` sets, and the bound
-of ``feed``'s inlined path (a cache: the first record after a restore recomputes it)."""
+ENGINE_TRANSIENT = ("_out", "_drained", "_all", "_window_end", "_fast_hi", "_ahead")
+"""Outcome lists (drained before a checkpoint), what only ``finish`` sets, the bound of
+``feed``'s inlined path (a cache: the first record after a restore recomputes it), and the
+records refused as too far ahead for the L107 warning (a resumed run warns about its own;
+their count is also in the checkpointed ``_outside``)."""
 
 ENGINE_TRACE = ("_evidence", "_readings", "_pending_notes")
 """Provenance kept only with ``trace=True`` (never checkpointed)."""
