@@ -90,3 +90,116 @@ def test_dsl_byte_order_mark_is_not_a_column() -> None:
     plain = loads_dsl(broken, "x.wsla")[1]
     assert plain
     assert [d.span for d in with_bom] == [d.span for d in plain]
+
+
+# ------------------------------------------------------------------ measurement data
+
+T0 = 1_735_689_600 * 10**9
+UTIL = "GetQuote/ProbedUtilization"
+
+
+def _parquet(compression: str | None, values: list[str], **options: object) -> bytes:
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "time": pa.array([T0 + i for i in range(len(values))], pa.timestamp("ns", tz="UTC")),
+            "target": [UTIL] * len(values),
+            "value": values,
+        }
+    )
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression=compression, **options)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def _read(path: Path, policy: str = "report") -> tuple[list[object], list[str]]:
+    from wsla.sources import DataProblems, read_data
+
+    problems = DataProblems(policy)
+    records = list(read_data([path], None, None, problems))
+    return records, [d.code for d in problems.diagnostics()]
+
+
+def test_parquet_string_column_with_invalid_utf8_is_m010(tmp_path: Path) -> None:
+    # Found 2026-11-25 (fuzzing): a string column holding invalid UTF-8 made to_pylist
+    # raise UnicodeDecodeError out of read_data (only OSError was caught): C090.
+    data = _parquet(None, ["MARKERMARKER"], use_dictionary=False, write_statistics=False)
+    path = tmp_path / "bad.parquet"
+    path.write_bytes(data.replace(b"MARKERMARKER", b"\xff" * 12))
+    assert _read(path)[1] == ["M010"]
+
+
+def test_parquet_corrupt_compressed_page_is_m010(tmp_path: Path) -> None:
+    # Found 2026-11-25 (fuzzing): a flipped byte in a snappy page raised ArrowInvalid
+    # ("Output buffer size ... must be ... or larger"), a ValueError, not an OSError.
+    data = bytearray(_parquet("snappy", ["0.5"]))
+    data[10] ^= 0xFF
+    path = tmp_path / "corrupt.parquet"
+    path.write_bytes(bytes(data))
+    assert _read(path)[1] == ["M010"]
+
+
+def test_parquet_corrupt_row_group_is_skipped_and_the_others_are_read(tmp_path: Path) -> None:
+    import pytest
+
+    from wsla.sources import DataAbort
+
+    data = _parquet(
+        None,
+        ["0.5", "MARKERMARKER", "0.25"],
+        use_dictionary=False,
+        write_statistics=False,
+        row_group_size=1,
+    )
+    path = tmp_path / "groups.parquet"
+    path.write_bytes(data.replace(b"MARKERMARKER", b"\xff" * 12))
+    records, codes = _read(path)
+    assert codes == ["M010"]
+    assert [(r.time, r.origin.line if r.origin else None) for r in records] == [  # type: ignore[attr-defined]
+        (T0, 1),
+        (T0 + 2, 3),
+    ]
+    with pytest.raises(DataAbort) as stopped:
+        _read(path, "fail")
+    assert stopped.value.diagnostic.code == "M010"
+    assert "row group 1" in stopped.value.diagnostic.message
+
+
+def test_blank_target_is_not_an_empty_target(tmp_path: Path) -> None:
+    # Found 2026-11-25 (fuzzing): the long-table mapper checked for an empty target
+    # before stripping it, so " " became a record with the target "" (no spec index).
+    path = tmp_path / "blank.csv"
+    path.write_text("time,target,value\n2025-01-01T00:00:00Z, ,1\n")
+    assert _read(path) == ([], ["M005"])
+
+
+def test_epoch_timestamps_out_of_range_are_m004(tmp_path: Path) -> None:
+    # Found 2026-11-25 (hostile corpus): epoch cells were scaled without a range check:
+    # 1e400 s became a 400-digit nanosecond count that the engine then ticked towards;
+    # 1e999999999 overflowed the decimal context (a traceback).
+    from wsla.sources import DataProblems, read_data
+    from wsla.sources.binding import binding_from_options
+
+    binding = binding_from_options(["time=ts", "time-format=s", "target=target"])
+    for raw in ["99999999999999999999", "-99999999999999999999", "1e400", "1e999999999"]:
+        path = tmp_path / "epoch.csv"
+        path.write_text(f"ts,target,value\n1735689600,{UTIL},1\n{raw},{UTIL},2\n")
+        problems = DataProblems()
+        records = list(read_data([path], binding, None, problems))
+        assert len(records) == 1, raw
+        assert [d.code for d in problems.diagnostics()] == ["M004"], raw
+
+
+def test_iso_timestamps_outside_int64_nanoseconds_are_m004(tmp_path: Path) -> None:
+    # Found 2026-11-25 (hostile corpus): valid datetimes outside int64 nanoseconds
+    # (1677-09-21 .. 2262-04-11) passed the reader; the batch engine's arrays overflowed.
+    for raw in ["2300-01-01T00:00:00Z", "1600-01-01T00:00:00Z"]:
+        path = tmp_path / "iso.csv"
+        path.write_text(f"time,target,value\n2025-01-01T00:00:00Z,{UTIL},1\n{raw},{UTIL},2\n")
+        records, codes = _read(path)
+        assert len(records) == 1, raw
+        assert codes == ["M004"], raw

@@ -45,7 +45,15 @@ from wsla.model.span import Span
 from wsla.sources.problems import DataProblems
 from wsla.sources.record import Origin
 from wsla.sources.targets import INVOCATION_SUFFIX, TargetIndex
-from wsla.sources.timestamps import TimeFormat, TimestampError, parse_time, parse_zone
+from wsla.sources.timestamps import (
+    MAX_NS,
+    MIN_NS,
+    TimeFormat,
+    TimestampError,
+    in_range,
+    parse_time,
+    parse_zone,
+)
 from wsla.sources.values import ValueProblem, text_value, typed_value
 
 __all__ = [
@@ -492,18 +500,24 @@ def _time_reader(table: Table) -> Callable[[object], int]:
         scale = fmt.scale
 
         def epoch(raw: object) -> int:
-            # The common case (an integer cell) without the general parser.
+            # The common case (an integer cell) without the general parser; anything
+            # else, out-of-range instants included, goes through it for its message.
             if type(raw) is int:
-                return raw * scale
-            if type(raw) is str and len(raw) < 40:
+                ns = raw * scale
+                if MIN_NS <= ns <= MAX_NS:
+                    return ns
+            elif type(raw) is str and len(raw) < 40:
                 try:
-                    return int(raw) * scale
+                    ns = int(raw) * scale
                 except ValueError:
                     pass  # decimals, or not a number: the general parser says which
-            return parse_time(raw, fmt, zone)
+                else:
+                    if MIN_NS <= ns <= MAX_NS:
+                        return ns
+            return in_range(parse_time(raw, fmt, zone), raw)
 
         return epoch
-    return lambda raw: parse_time(raw, fmt, zone)
+    return lambda raw: in_range(parse_time(raw, fmt, zone), raw)
 
 
 def compile_table(
@@ -543,10 +557,10 @@ def _compile_long(
         except TimestampError as exc:
             problems.report(exc.code, exc.message, origin)
             return []
-        if not isinstance(raw_target, str) or not raw_target:
+        target = raw_target.strip() if isinstance(raw_target, str) else ""
+        if not target:
             problems.report("M005", f"target {raw_target!r} is not a name", origin)
             return []
-        target = raw_target.strip()
         if index is not None and target not in known:
             if target not in index:
                 problems.report(

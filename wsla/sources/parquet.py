@@ -39,25 +39,35 @@ def _column_values(column: Any) -> list[Any]:
     return list(column.to_pylist())
 
 
+def _columns(batch: Any, mapper: RowMapper) -> list[list[Any]]:
+    import pyarrow as pa
+
+    columns = [_column_values(batch.column(c)) for c in mapper.columns]
+    time_type = batch.schema.field(mapper.columns[0]).type
+    if pa.types.is_timestamp(time_type) and time_type.tz is not None:
+        # Exact instants whatever the binding's time-format says.
+        columns[0] = [Nanoseconds(v) if v is not None else None for v in columns[0]]
+    return columns
+
+
+def _map(
+    columns: list[list[Any]], mapper: RowMapper, name: str, first: int
+) -> Iterator[list[RawRecord]]:
+    map_row = mapper.map
+    for offset, row in enumerate(zip(*columns, strict=True)):
+        made = map_row(row, Origin(name, first + offset))
+        if made:
+            yield made
+
+
 def _rows(
     batches: Iterable[Any],
     mapper: RowMapper,
     name: str,
 ) -> Iterator[list[RawRecord]]:
-    import pyarrow as pa
-
-    map_row = mapper.map
     first = 1
     for batch in batches:
-        columns = [_column_values(batch.column(c)) for c in mapper.columns]
-        time_type = batch.schema.field(mapper.columns[0]).type
-        if pa.types.is_timestamp(time_type) and time_type.tz is not None:
-            # Exact instants whatever the binding's time-format says.
-            columns[0] = [Nanoseconds(v) if v is not None else None for v in columns[0]]
-        for offset, row in enumerate(zip(*columns, strict=True)):
-            made = map_row(row, Origin(name, first + offset))
-            if made:
-                yield made
+        yield from _map(_columns(batch, mapper), mapper, name, first)
         first += batch.num_rows
 
 
@@ -96,12 +106,37 @@ def read_parquet(
             Origin(name, 1),
         )
         return
+    import pyarrow as pa
+
     wanted = list(dict.fromkeys(mapper.columns))
-    batches = handle.iter_batches(batch_size=BATCH_ROWS, columns=wanted)
-    try:
-        yield from _rows(batches, mapper, name)
-    except OSError as exc:
-        problems.report("M010", f"cannot read {name}: {exc}", Origin(name, 1))
+    first = 1
+    # Row group by row group, so a corrupt one (bad compression, invalid UTF-8 in a
+    # string column) is reported and the others are still read.
+    for group in range(handle.num_row_groups):
+        batches = handle.iter_batches(batch_size=BATCH_ROWS, columns=wanted, row_groups=[group])
+        while True:
+            try:
+                batch = next(batches, None)
+                if batch is None:
+                    break
+                columns = _columns(batch, mapper)
+            except (OSError, ValueError, pa.ArrowException) as exc:
+                # UnicodeDecodeError is a ValueError, ArrowInvalid both.
+                problems.report(
+                    "M010",
+                    f"cannot read row group {group} of {name}: {_short(exc)}",
+                    Origin(name, first),
+                )
+                break
+            # Mapping is outside the try: a DataAbort (fail policy) must pass through.
+            yield from _map(columns, mapper, name, first)
+            first += batch.num_rows
+        first = 1 + sum(handle.metadata.row_group(g).num_rows for g in range(group + 1))
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 def read_arrow(

@@ -23,16 +23,25 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 
 __all__ = [
+    "MAX_NS",
+    "MIN_NS",
     "Nanoseconds",
     "TimeFormat",
     "TimestampError",
     "datetime_to_ns",
     "format_ns",
+    "in_range",
     "parse_time",
     "parse_zone",
 ]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# Instants are int64 epoch nanoseconds once read (the batch engine's arrays, Arrow):
+# 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z.
+MIN_NS = -(2**63)
+MAX_NS = 2**63 - 1
+_LIMIT = Decimal(2**63)
 
 
 class TimeFormat(enum.StrEnum):
@@ -125,6 +134,24 @@ def datetime_to_ns(moment: datetime, zone: tzinfo | None = None, extra_ns: int =
     )
 
 
+def in_range(ns: int, raw: object) -> int:
+    """``ns`` if it is an int64 nanosecond instant, else :class:`TimestampError` (M004).
+
+    :func:`parse_time` converts any instant; the readers refuse those that the engines
+    cannot represent with this check.
+    """
+    if MIN_NS <= ns <= MAX_NS:
+        return ns
+    shown = raw.isoformat() if isinstance(raw, datetime) else raw
+    if isinstance(shown, str) and len(shown) > 40:
+        shown = shown[:40] + "…"
+    raise TimestampError(
+        "M004",
+        f"timestamp {shown!r} is out of range "
+        "(1677-09-21T00:12:43Z to 2262-04-11T23:47:16Z, int64 nanoseconds)",
+    )
+
+
 def _parse_iso(text: str, zone: tzinfo | None) -> int:
     extra_ns = 0
     match = _FRACTION.search(text)
@@ -168,6 +195,8 @@ def _parse_epoch(raw: object, fmt: TimeFormat) -> int:
             raise TimestampError(
                 "M004", f"{raw!r} is not a count of epoch {fmt.value} (an integer or decimal)"
             )
+        if number.copy_abs() > _LIMIT:  # before scaling: 1e999999999 overflows the context
+            in_range(MAX_NS + 1, raw)
         return int((number * scale).to_integral_value())
     raise TimestampError("M004", f"{raw!r} is not an epoch timestamp")
 
