@@ -73,15 +73,32 @@ class Outbox:
     """The outbox at ``path`` (created if missing). Safe to share between threads."""
 
     def __init__(
-        self, path: str | Path, *, max_pending: int | None = DEFAULT_LIMITS.max_pending_actions
+        self,
+        path: str | Path,
+        *,
+        max_pending: int | None = DEFAULT_LIMITS.max_pending_actions,
+        create: bool = True,
     ) -> None:
         self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise OutboxError(f"{self.path}: no outbox here")
         self.max_pending = max_pending
         self._lock = threading.Lock()
         try:
             self._db = sqlite3.connect(
                 str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
             )
+            tables = {
+                row[0]
+                for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            if tables and "meta" not in tables:
+                raise OutboxError(
+                    f"{self.path}: a database of something else (tables: "
+                    f"{', '.join(sorted(tables)[:5])}), not a wsla outbox; nothing was changed"
+                )
+            if not tables and not create:
+                raise OutboxError(f"{self.path}: an empty database, not a wsla outbox")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)

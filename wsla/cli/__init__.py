@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from typing import Any
+import os
+import traceback
+from typing import Any, NoReturn
 
 import click
 
@@ -50,11 +52,40 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; what escapes it is still reported without a traceback.
+
+        A file that cannot be opened is a usage problem (exit 2); anything else is an
+        internal error (exit 3), with the traceback only when ``WSLA_TRACEBACK`` is set.
+        """
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise
+        except OSError as exc:
+            if exc.filename is None:
+                _internal(exc)
+            click.echo(f"wsla: error: {exc.strerror or exc}: {exc.filename}", err=True)
+            raise SystemExit(2) from None
+        except Exception as exc:
+            _internal(exc)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+def _internal(exc: BaseException) -> NoReturn:
+    click.echo(
+        f"wsla: internal error: {type(exc).__name__}: {exc}\n"
+        "This is a bug in wsla; rerun with WSLA_TRACEBACK=1 for the traceback and report it.",
+        err=True,
+    )
+    if os.environ.get("WSLA_TRACEBACK"):
+        traceback.print_exception(exc)
+    raise SystemExit(3) from None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

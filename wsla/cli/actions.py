@@ -23,7 +23,7 @@ def _open(db: Path) -> Outbox:
     if not db.exists():
         raise click.UsageError(f"no outbox at {db}")
     try:
-        return Outbox(db)
+        return Outbox(db, create=False)
     except OutboxError as exc:
         raise click.ClickException(str(exc)) from exc
 

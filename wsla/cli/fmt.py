@@ -9,11 +9,12 @@ from __future__ import annotations
 import difflib
 import os
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 
 import click
+
+from wsla.cli.io import write_atomically
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -27,23 +28,6 @@ def expand(paths: tuple[Path, ...]) -> list[Path]:
         else:
             out.append(path)
     return out
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` by ``text`` so that readers see the old or the new file, never
-    a half-written one (temporary file in the same directory, then ``os.replace``)."""
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", newline="", dir=path.parent, prefix=f".{path.name}.", delete=False
-    ) as handle:
-        handle.write(text)
-        temp = Path(handle.name)
-    try:
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 @click.command("fmt", context_settings={"help_option_names": ["-h", "--help"]})
