@@ -96,3 +96,12 @@ def test_a_file_error_escaping_a_command_is_exit_2(monkeypatch: pytest.MonkeyPat
     result = CliRunner().invoke(cli, ["explain"])
     assert result.exit_code == 2
     assert "No such file or directory: /nonexistent-dir/file" in result.output
+
+
+def test_fmt_explains_xml_and_non_utf8_input(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.wsla"
+    latin.write_bytes(b"sla X {\xff}")
+    result = CliRunner().invoke(cli, ["fmt", "--check", str(latin), str(STOCK_XML)])
+    assert result.exit_code == 1
+    assert "C004 the file is not valid UTF-8" in result.output
+    assert "this is WSLA XML; wsla fmt formats .wsla files" in result.output

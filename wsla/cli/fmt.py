@@ -53,18 +53,35 @@ def command(paths: tuple[Path, ...], check: bool, show_diff: bool) -> None:
 
 
 def _run(paths: tuple[Path, ...], check: bool, show_diff: bool) -> int:
+    from wsla.diagnostics import Diagnostic
     from wsla.dsl import format_source
     from wsla.report.text import render_text
+    from wsla.validation import decode_dsl, detect_format, display_text
 
     status = EXIT_OK
     changed: list[Path] = []
     for path in expand(paths):
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            click.echo(f"{path}: cannot read: {exc}", err=True)
+            data = path.read_bytes()
+        except OSError as exc:
+            click.echo(f"{path}: cannot read: {exc.strerror or exc}", err=True)
             status = EXIT_FINDINGS
             continue
+        if detect_format(data) == "xml":
+            click.echo(
+                f"{path}: this is WSLA XML; wsla fmt formats .wsla files "
+                f"(wsla convert {path} --to wsla makes one)",
+                err=True,
+            )
+            status = EXIT_FINDINGS
+            continue
+        text_or_error = decode_dsl(data, str(path))
+        if isinstance(text_or_error, Diagnostic):
+            shown = {str(path): display_text(data)}
+            click.echo(render_text([text_or_error], shown), err=True, nl=False)
+            status = EXIT_FINDINGS
+            continue
+        text = text_or_error
         formatted, diagnostics = format_source(text, str(path))
         if formatted is None:
             click.echo(render_text(diagnostics, {str(path): text}), err=True, nl=False)
