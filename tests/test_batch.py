@@ -265,6 +265,8 @@ def test_evaluate_from_files_engines_agree(workload: Path, suffix: str) -> None:
     event = evaluate(spec, files, binding=binding, engine="event")
     batch = evaluate(spec, files, binding=binding, engine="batch")
     assert dumps(batch) == dumps(event)
+    threads = evaluate(spec, files, binding=binding, engine="batch", jobs=3)
+    assert dumps(threads) == dumps(event)
 
     def keep(o: object) -> bool:
         return not isinstance(o, ParameterValue | SLOEvaluation)

@@ -191,6 +191,7 @@ def evaluate(
     progress: Callable[[int], None] | None = None,
     engine: str = "auto",
     keep: Callable[[Outcome], bool] | None = None,
+    jobs: int = 1,
 ) -> EvaluationResult:
     """Evaluate ``spec`` over ``data`` and return the result.
 
@@ -209,7 +210,8 @@ def evaluate(
     ``engine``: ``"batch"`` (numpy, :mod:`wsla.runtime.batch`), ``"event"`` (the
     per-event engine) or ``"auto"`` (batch when numpy is installed); both give the same
     result. ``keep`` keeps only the outcomes it accepts (bounded memory on long runs;
-    summaries and counts are complete whatever it drops).
+    summaries and counts are complete whatever it drops). ``jobs``: the batch engine
+    computes independent metrics (e.g. per operation) on that many threads.
     """
     plan = _plan(spec)
     table_binding = _binding(binding)
@@ -237,6 +239,7 @@ def evaluate(
             "end": finish_at,
             "trace": trace,
             "parameter_values": parameter_values,
+            "jobs": jobs,
         }
         result, problems = _evaluate_batch(
             plan, inputs, table_binding, index, on_error, options, progress, keep

@@ -153,6 +153,13 @@ class _Instant(click.ParamType[int]):
     "Both give the same result.",
 )
 @click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Batch engine: compute independent metrics (per operation) on N threads.",
+)
+@click.option(
     "--html",
     "html_out",
     type=click.Path(dir_okay=False, writable=True),
@@ -179,6 +186,7 @@ def command(
     on_error: str,
     allowed_lateness: int,
     engine: str,
+    jobs: int,
     html_out: str | None,
     quiet: bool,
     show_traceback: bool,
@@ -218,6 +226,7 @@ def command(
             on_error=on_error,
             allowed_lateness=allowed_lateness,
             engine=engine,
+            jobs=jobs,
             html_out=html_out,
             quiet=quiet,
         )
@@ -256,6 +265,7 @@ def _run(
     on_error: str,
     allowed_lateness: int,
     engine: str,
+    jobs: int,
     html_out: str | None,
     quiet: bool,
 ) -> int:
@@ -287,6 +297,7 @@ def _run(
             parameter_values=all_outcomes or html_out is not None,
             progress=progress,
             engine=engine,
+            jobs=jobs,
             keep=None if all_outcomes else _keeper(charts=html_out is not None),
         )
     except EvaluationError as exc:
