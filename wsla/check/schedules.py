@@ -294,8 +294,51 @@ def _scheduled_slo(
         )
 
 
+def _common_window(ctx: Context) -> tuple[datetime, datetime] | None:
+    """(latest start, earliest end) of every fixed, non-inverted schedule period in the
+    spec: a validity period from at most the first to at least the second overlaps them
+    all. None when there is no such schedule or the instants do not compare."""
+    starts: list[datetime] = []
+    ends: list[datetime] = []
+    for scope in ctx.scopes:
+        for schedule in scope.obj.schedules:
+            period = schedule.period
+            if isinstance(period, TimePeriod) and period.end >= period.start:
+                starts.append(period.start)
+                ends.append(period.end)
+    if not starts:
+        return None
+    try:
+        return max(starts), min(ends)
+    except TypeError:  # naive and aware instants mixed: judge each SLO the long way
+        return None
+
+
+def _overlaps_every_schedule(
+    slo: ServiceLevelObjective, window: tuple[datetime, datetime] | None
+) -> bool:
+    """Whether a judged validity period of ``slo`` overlaps every schedule period that
+    S007 could weigh (so the SLO cannot be reported, whichever schedules it uses)."""
+    if window is None:
+        return False
+    latest_start, earliest_end = window
+    try:
+        return any(
+            isinstance(v, TimePeriod)
+            and v.end >= v.start
+            and v.start <= earliest_end
+            and latest_start <= v.end
+            for v in slo.validity
+        )
+    except TypeError:
+        return False
+
+
 @rule("S007")
 def validity_inside_schedules(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
+    # The usual spec: every SLO valid while all schedules run. Those SLOs need no
+    # tracing of the schedules upstream of their parameters.
+    window = _common_window(ctx)
     memo: dict[str, dict[int, Schedule]] = {}
     active: set[str] = set()  # empty again after each _upstream_schedules call
     budget = [_TICK_BUDGET]
@@ -306,6 +349,8 @@ def validity_inside_schedules(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
             found = ctx.resolve_schedule(slo.evaluation.schedule, None)
             if found is not None:
                 yield from _scheduled_slo(slo, found, budget)
+            continue
+        if _overlaps_every_schedule(slo, window):
             continue
         for ref in obligation_refs(ctx, slo)[0]:
             param = ctx.parameters.get(ref.name)
