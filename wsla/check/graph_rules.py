@@ -59,7 +59,7 @@ def metric_flow(ctx: Context) -> MetricFlow:
         if not isinstance(entry.metric.definition, Function):
             continue
         reads = inputs[entry.key]
-        for _ref, _fn, found in resolved_metric_refs(ctx, entry):
+        for _name, _span, _fn, found in resolved_metric_refs(ctx, entry):
             if found is None:
                 dangling += 1
             else:

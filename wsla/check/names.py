@@ -148,14 +148,14 @@ def undefined_metrics(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
         definition = entry.metric.definition
         if not isinstance(definition, Function):
             continue
-        for ref, _fn, found in resolved_metric_refs(ctx, entry):
+        for name, span, _fn, found in resolved_metric_refs(ctx, entry):
             if found is None:
                 yield diagnostic(
                     "N003",
-                    f"metric `{ref.name}` is not defined in `{ctx.scopes[entry.scope].label}`"
+                    f"metric `{name}` is not defined in `{ctx.scopes[entry.scope].label}`"
                     " or an enclosing service object",
-                    ref.span,
-                    help=did_you_mean(ref.name, ctx.visible_metrics(entry, entry.scope)),
+                    span,
+                    help=did_you_mean(name, ctx.visible_metrics(entry, entry.scope)),
                 )
     for p in ctx.parameter_entries:
         name = p.parameter.metric

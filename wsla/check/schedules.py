@@ -223,7 +223,7 @@ def _upstream_schedules(
         found = ctx.resolve_schedule(name, entry.scope)
         if found is not None:
             out[id(found)] = found
-    for _ref, _fn, upstream in resolved_metric_refs(ctx, entry):
+    for _name, _span, _fn, upstream in resolved_metric_refs(ctx, entry):
         if upstream is not None:
             more = _upstream_schedules(ctx, upstream, memo, active)
             if more:

@@ -113,7 +113,7 @@ class Context:
     guarantees: dict[str, ActionGuarantee] = field(default_factory=dict)
     _resolved: dict[tuple[int, str], MetricEntry | None] = field(default_factory=dict, repr=False)
     """Memo of plain (non-macro) metric lookups; filled only after indexing is complete."""
-    metric_inputs: dict[int, list[tuple[Ref, Function, MetricEntry | None]]] = field(
+    metric_inputs: dict[int, list[tuple[str, Span | None, Function, MetricEntry | None]]] = field(
         default_factory=dict, repr=False
     )
     """Memo of :func:`wsla.check.walk.resolved_metric_refs` by ``id`` of the entry: the

@@ -49,20 +49,30 @@ def metric_refs(functions: Iterable[Function]) -> Iterator[tuple[Ref, Function]]
                 yield Ref(child.name, child.span or f.span, "Metric"), f
 
 
-ResolvedRef = tuple[Ref, Function, MetricEntry | None]
+ResolvedRef = tuple[str, Span | None, Function, MetricEntry | None]
+"""A metric name a function reads, the span to report it at (as :func:`metric_refs`),
+the function, and the metric the name resolves to."""
 
 
 def resolved_metric_refs(ctx: Context, entry: MetricEntry) -> list[ResolvedRef]:
     """:func:`metric_refs` of ``entry`` with what each name resolves to, computed once
-    per context (names, types, units, schedules and the graph rules all read them)."""
+    per context (names, types, units, schedules and the graph rules all read them).
+
+    The same walk as :func:`metric_refs`, inlined: this runs for every metric."""
     memo = ctx.metric_inputs
     found = memo.get(id(entry))
     if found is None:
         resolve = ctx.resolve_metric
         scope = entry.scope
-        found = [
-            (ref, fn, resolve(ref.name, entry, scope)) for ref, fn in metric_refs(entry.functions)
-        ]
+        found = []
+        for f in entry.functions:
+            if isinstance(f, QualifyMeasurementTimeSeries):
+                for name in (f.base_metric, f.validation_metric):
+                    found.append((name, f.span, f, resolve(name, entry, scope)))
+            for child in operands(f):
+                if isinstance(child, MetricRef):
+                    name = child.name
+                    found.append((name, child.span or f.span, f, resolve(name, entry, scope)))
         memo[id(entry)] = found
     return found
 
