@@ -327,6 +327,7 @@ class Evaluator:
         self._g_last: list[Truth] = [None] * len(plan.guarantees)
 
         self._tracks = [_SloTrack() for _ in plan.slos]
+        self._slo_closed = [slo.closed for slo in plan.slos]
 
     # --- input -------------------------------------------------------------------------
 
@@ -846,9 +847,10 @@ class Evaluator:
         for s in ticking:
             slo_set.update(self._slos_by_sched[s])
             g_set.update(self._gs_by_sched[s])
+        closed = self._slo_closed
         for i in sorted(slo_set):
             slo = plan.slos[i]
-            span = slo.closed
+            span = closed[i]
             if span is None:
                 if not slo.valid_at(t):
                     continue

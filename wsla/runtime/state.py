@@ -71,6 +71,7 @@ ENGINE_STRUCTURE = (
     "_gs_by_sched",
     "_fast_end",
     "_max_ticks",
+    "_slo_closed",
 )
 """Built from the plan and the options (``_fast_end`` is ``end`` until ``finish``,
 ``_max_ticks`` is ``Limits.max_ticks_per_step``)."""

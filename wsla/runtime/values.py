@@ -100,37 +100,50 @@ class Series:
     that are not numbers, so numeric aggregates need not scan for them.
     """
 
-    __slots__ = ("non_numbers", "times", "values", "window")
+    __slots__ = ("_non_numbers", "times", "values", "window")
 
     def __init__(self, window: int | None = None) -> None:
         self.window = window
         # deques bound the window; an unbounded series built at once may hold plain lists
         self.times: deque[int] | list[int] = deque(maxlen=window)
         self.values: deque[Value] | list[Value] = deque(maxlen=window)
-        self.non_numbers = 0
+        self._non_numbers = 0  # -1: not counted yet (a series built at once)
+
+    @property
+    def non_numbers(self) -> int:
+        """How many elements are not numbers (counted on first use for :meth:`of`)."""
+        if self._non_numbers < 0:
+            values = self.values
+            try:
+                math.fsum(values)  # C speed; raises on a string (bools were read as 1/0)
+                self._non_numbers = 0
+            except (TypeError, OverflowError, ValueError):  # ValueError: inf + -inf
+                self._non_numbers = sum(1 for v in values if not is_number(v))
+        return self._non_numbers
 
     @classmethod
     def of(cls, times: list[int], values: list[Value]) -> Series:
-        """An unbounded series of these elements (oldest first); takes the lists as they are."""
+        """An unbounded series of these elements (oldest first); takes the lists as they are.
+
+        Its non-numbers are counted only when a function asks (a Ratio over it never does)."""
         out = cls()
         out.times = times
         out.values = values
-        try:
-            math.fsum(values)  # C speed; raises on a string (bools were read as 1/0)
-        except (TypeError, OverflowError, ValueError):  # ValueError: inf + -inf
-            out.non_numbers = sum(1 for v in values if not is_number(v))
+        out._non_numbers = -1 if values else 0
         return out
 
     def append(self, time: int, value: Value) -> None:
+        if self._non_numbers < 0:
+            self._non_numbers = self.non_numbers
         values = self.values
         if self.window is not None and len(values) == self.window:
             if not values:
                 return
             old = values[0]
             if type(old) is not float and type(old) is not int and not is_number(old):
-                self.non_numbers -= 1
+                self._non_numbers -= 1
         if type(value) is not float and type(value) is not int and not is_number(value):
-            self.non_numbers += 1
+            self._non_numbers += 1
         self.times.append(time)
         values.append(value)
 
