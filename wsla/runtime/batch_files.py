@@ -62,7 +62,9 @@ def _batches(path: str, columns: list[str], rows: int) -> Iterator[Any]:
     if _kind(path) == "parquet":
         import pyarrow.parquet as pq
 
-        yield from pq.ParquetFile(path).iter_batches(batch_size=rows, columns=columns)
+        # the key column (columns[1]) as a dictionary: no Python strings per row
+        source = pq.ParquetFile(path, read_dictionary=[columns[1]])
+        yield from source.iter_batches(batch_size=rows, columns=columns)
         return
     import pyarrow.csv as pacsv
 
@@ -156,9 +158,16 @@ class _Input:
             raise Unsupported("unsorted")
         self.last = int(t[-1])
         keys = cols[1]
-        if not pa.types.is_string(keys.type) and not pa.types.is_large_string(keys.type):
+        if pa.types.is_dictionary(keys.type):
+            encoded = keys
+            kind = keys.type.value_type
+        else:
+            encoded = None
+            kind = keys.type
+        if not pa.types.is_string(kind) and not pa.types.is_large_string(kind):
             raise Unsupported("key type")
-        encoded = keys.dictionary_encode()
+        if encoded is None:
+            encoded = keys.dictionary_encode()
         names = encoded.dictionary.to_pylist()
         codes = encoded.indices.to_numpy()
         values = []
