@@ -71,7 +71,7 @@ def _batches(path: str, columns: list[str], rows: int) -> Iterator[Any]:
     reader = pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(block_size=rows * 40),
-        convert_options=pacsv.ConvertOptions(include_columns=columns),
+        convert_options=pacsv.ConvertOptions(include_columns=columns, auto_dict_encode=True),
     )
     yield from reader
 
