@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +129,6 @@ def test_follow_a_growing_file_prints_outcomes_before_the_file_is_complete(
         assert process.stdout is not None
         with data.open("a") as handle:  # a record past the minute: its tick closes 00:00-00:01
             handle.write(_line(61, "getItem#invocation", 5.0) + "\n")
-        started = time.monotonic()
         seen: list[dict[str, Any]] = []
         while not any(o["type"] == "violation" for o in seen):
             line = process.stdout.readline()
@@ -138,7 +136,6 @@ def test_follow_a_growing_file_prints_outcomes_before_the_file_is_complete(
             seen.append(json.loads(line))
         # the violation of the first minute arrived while the file was still open for more
         assert process.poll() is None
-        assert time.monotonic() - started < 3
         assert seen[-1]["slo"] == "getItemLatency"
         with data.open("a") as handle:
             handle.write(_line(125, "getItem#invocation", 7.0) + "\n")
