@@ -55,10 +55,13 @@ def numbers(series: Series) -> Sequence[int | float] | None:
     return series.values if series.non_numbers == 0 else None
 
 
-def exact_sum(values: Sequence[int | float]) -> int | float:
-    """Sum of ints exactly, or a correctly rounded float sum (``math.fsum``)."""
+def exact_sum(values: Sequence[int | float], known_fsum: float | None = None) -> int | float:
+    """Sum of ints exactly, or a correctly rounded float sum (``math.fsum``; ``known_fsum``
+    is that sum when already computed)."""
     if all(type(v) is int for v in values):
         return sum(values)
+    if known_fsum is not None:
+        return known_fsum
     try:
         return math.fsum(values)
     except (OverflowError, ValueError):  # ±inf partial sums: IEEE arithmetic says what
@@ -96,7 +99,7 @@ def mean(s: Series) -> Value:
     if not vals:
         return None
     try:
-        return exact_sum(vals) / len(vals)
+        return exact_sum(vals, s.known_fsum) / len(vals)
     except OverflowError:
         return None
 

@@ -100,7 +100,7 @@ class Series:
     that are not numbers, so numeric aggregates need not scan for them.
     """
 
-    __slots__ = ("_non_numbers", "times", "values", "window")
+    __slots__ = ("_fsum", "_non_numbers", "times", "values", "window")
 
     def __init__(self, window: int | None = None) -> None:
         self.window = window
@@ -108,6 +108,7 @@ class Series:
         self.times: deque[int] | list[int] = deque(maxlen=window)
         self.values: deque[Value] | list[Value] = deque(maxlen=window)
         self._non_numbers = 0  # -1: not counted yet (a series built at once)
+        self._fsum: float | None = None
 
     @property
     def non_numbers(self) -> int:
@@ -115,11 +116,17 @@ class Series:
         if self._non_numbers < 0:
             values = self.values
             try:
-                math.fsum(values)  # C speed; raises on a string (bools were read as 1/0)
+                # C speed; raises on a string (bools were read as 1/0); kept for Mean
+                self._fsum = math.fsum(values)
                 self._non_numbers = 0
             except (TypeError, OverflowError, ValueError):  # ValueError: inf + -inf
                 self._non_numbers = sum(1 for v in values if not is_number(v))
         return self._non_numbers
+
+    @property
+    def known_fsum(self) -> float | None:
+        """``math.fsum(values)`` when counting the non-numbers computed it, else ``None``."""
+        return self._fsum
 
     @classmethod
     def of(cls, times: list[int], values: list[Value]) -> Series:
@@ -135,6 +142,7 @@ class Series:
     def append(self, time: int, value: Value) -> None:
         if self._non_numbers < 0:
             self._non_numbers = self.non_numbers
+        self._fsum = None
         values = self.values
         if self.window is not None and len(values) == self.window:
             if not values:
