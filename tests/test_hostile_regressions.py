@@ -203,3 +203,67 @@ def test_iso_timestamps_outside_int64_nanoseconds_are_m004(tmp_path: Path) -> No
         records, codes = _read(path)
         assert len(records) == 1, raw
         assert codes == ["M004"], raw
+
+
+# ------------------------------------------------------------------ report renderers
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_newline_in_a_name_cannot_start_a_workflow_command(tmp_path: Path) -> None:
+    # Found 2026-11-25 (hostile corpus): a party reference with a newline is quoted in
+    # N002's message; the text renderer printed it as an indented continuation line,
+    # "  ::error file=…", which the GitHub Actions runner (trimming the indentation)
+    # runs as a workflow command. The github format escaped it already.
+    from click.testing import CliRunner
+
+    from wsla.cli import cli
+
+    spec = (ROOT / "specs" / "stock-quote.xml").read_text("utf-8")
+    path = tmp_path / "inject.xml"
+    path.write_text(spec.replace("<Source>", "<Source>\n::error file=pwned::injected\n", 1))
+    for output in ("text", "concise", "github"):
+        result = CliRunner().invoke(cli, ["validate", "--format", output, str(path)])
+        assert result.exit_code == 1, output
+        lines = result.output.splitlines()
+        assert [line for line in lines if "file=pwned" in line], output  # shown, escaped
+        assert not [line for line in lines if line.lstrip().startswith("::error file=pwn")]
+        if output != "github":
+            assert not [line for line in lines if line.lstrip().startswith("::")], output
+
+
+def test_control_characters_from_the_input_are_not_printed_raw(tmp_path: Path) -> None:
+    # Found 2026-11-25 (hostile corpus): D019 quoted the unexpected character itself, so
+    # a raw ESC (an OSC sequence setting the terminal title) reached the terminal.
+    from click.testing import CliRunner
+
+    from wsla.cli import cli
+
+    path = tmp_path / "esc.wsla"
+    path.write_bytes(b"sla X \x1b]0;pwned\x07 {\n}\n")
+    for output in ("text", "concise"):
+        result = CliRunner().invoke(cli, ["validate", "--format", output, str(path)])
+        assert result.exit_code == 1, output
+        assert "\x1b" not in result.output, output
+        assert "\\x1b" in result.output, output
+
+
+def test_renderers_escape_control_characters_in_every_part() -> None:
+    from wsla.diagnostics import Diagnostic, Label, Severity
+    from wsla.model.span import Span
+    from wsla.report.concise import render_concise
+    from wsla.report.text import render_text
+
+    d = Diagnostic(
+        "Z001",
+        Severity.ERROR,
+        "bad \x1b[31m name\n::warning::forged",
+        Span("a.wsla", 1, 1, 1, 3),
+        labels=(Label(Span("a.wsla", 1, 2), "label\n::notice::forged\x07"),),
+        help="help \x9b\n  ::error::forged",
+        notes=("note\r::debug::forged",),
+    )
+    for out in (render_text([d], {"a.wsla": "abc\n"}), render_concise([d], {})):
+        assert not any((0 <= ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in out)
+        assert not [line for line in out.splitlines() if line.lstrip().startswith("::")]
+        assert "forged" in out

@@ -22,6 +22,7 @@ columns in the header stay those of the file as written (1-based code points).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ import click
 from wsla.diagnostics import Diagnostic, Severity
 from wsla.model.span import Span
 
-__all__ = ["render_text", "source_lines", "summary_line"]
+__all__ = ["escape_controls", "message_lines", "render_text", "source_lines", "summary_line"]
 
 TAB_WIDTH = 4
 # A multi-line span longer than this shows its first and last lines around "...".
@@ -89,6 +90,48 @@ def source_lines(text: str) -> list[str]:
     (``str.splitlines`` would also split on form feeds and U+2028, shifting line numbers.)
     """
     return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+# C0 controls but tab and line feed, DEL and C1: ESC sequences would drive the
+# terminal, a stray carriage return would overwrite the line shown.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_OR_NEWLINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def _visible(found: re.Match[str]) -> str:
+    char = found.group()
+    return {"\n": "\\n", "\r": "\\r"}.get(char, f"\\x{ord(char):02x}")
+
+
+def escape_controls(text: str, *, newlines: bool = True) -> str:
+    r"""``text`` with control characters written as visible escapes (``\x1b``).
+
+    Messages quote names and text from untrusted specs; printed raw, an ESC sequence
+    reaches the terminal. ``newlines=False`` escapes line breaks too (``\n``), for text
+    that must stay on one line.
+
+    >>> print(escape_controls("a\x1b[2Jb\x07"))
+    a\x1b[2Jb\x07
+    >>> print(escape_controls("a\r\nb", newlines=False))
+    a\r\nb
+    """
+    pattern = _CONTROL if newlines else _CONTROL_OR_NEWLINE
+    return pattern.sub(_visible, text)
+
+
+def message_lines(text: str) -> list[str]:
+    r"""The lines of a message, help or note, safe to print in a CI log.
+
+    Control characters are escaped; a line that would start with ``::`` (after the
+    indentation the runner trims) gets a backslash first, because GitHub Actions runs
+    such a line as a workflow command, and a newline in a quoted name could forge one.
+
+    >>> print("\n".join(message_lines("undefined party 'x\n  ::error::forged'")))
+    undefined party 'x
+    \  ::error::forged'
+    """
+    lines = [escape_controls(line) for line in source_lines(text)]
+    return ["\\" + line if line.lstrip().startswith("::") else line for line in lines]
 
 
 def _char_width(ch: str) -> int:
@@ -174,8 +217,8 @@ class _Lines:
 
 def _render_one(d: Diagnostic, sources: _Lines, color: bool) -> str:
     style = _Style(color, d.severity)
-    where = str(d.span) if d.span is not None else "<input>"
-    first, *more = source_lines(d.message)
+    where = escape_controls(str(d.span), newlines=False) if d.span is not None else "<input>"
+    first, *more = message_lines(d.message)
     out = [f"{style.bold(where)}: {style.code(d.code)} {style.bold(first)}"]
     # Continuation lines of a multi-line message are indented so the header stays parseable.
     out.extend(f"  {line}" for line in more)
@@ -183,7 +226,9 @@ def _render_one(d: Diagnostic, sources: _Lines, color: bool) -> str:
     annotations: list[_Annotation] = []
     if d.span is not None:
         annotations.append(_Annotation(d.span, d.severity.value, True))
-    annotations.extend(_Annotation(lb.span, lb.message, False) for lb in d.labels)
+    annotations.extend(
+        _Annotation(lb.span, escape_controls(lb.message, newlines=False), False) for lb in d.labels
+    )
 
     # Group by file: the primary file first, then the others in order of appearance.
     files: dict[str | None, list[_Annotation]] = {}
@@ -199,7 +244,7 @@ def _render_one(d: Diagnostic, sources: _Lines, color: bool) -> str:
     for path, anns in shown.items():
         if not first_group or d.span is None or path != d.span.path:
             head = anns[0].span
-            out.append(f"{pad}{style.gutter('::: ')}{head}")
+            out.append(f"{pad}{style.gutter('::: ')}{escape_controls(str(head), newlines=False)}")
         first_group = False
         out.extend(_snippet(anns, sources[path], width, style))
 
@@ -217,7 +262,7 @@ def _render_one(d: Diagnostic, sources: _Lines, color: bool) -> str:
 
 
 def _footer(pad: str, kind: str, text: str, style: _Style) -> list[str]:
-    first, *more = source_lines(text)
+    first, *more = message_lines(text)
     indent = " " * (len(pad) + len(kind) + 5)
     return [f"{pad} {style.gutter('=')} {style.bold(kind)}: {first}"] + [
         f"{indent}{line}" for line in more
