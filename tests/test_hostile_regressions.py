@@ -267,3 +267,37 @@ def test_renderers_escape_control_characters_in_every_part() -> None:
         assert not any((0 <= ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in out)
         assert not [line for line in out.splitlines() if line.lstrip().startswith("::")]
         assert "forged" in out
+
+
+# ------------------------------------------------------------------ DSL reader
+
+PACKRAT_SCRIPT = """
+import pyparsing as pp
+from wsla.dsl.reader import loads_dsl
+pp.ParserElement.enable_packrat()  # as importing matplotlib's mathtext does
+text = open(__import__("sys").argv[1]).read().replace("window=12", "window=" + "1" * 5000)
+for _ in range(2):
+    spec, diagnostics = loads_dsl(text, "x.wsla")
+    print(spec is None, *[d.code for d in diagnostics])
+"""
+
+
+def test_dsl_errors_survive_pyparsing_packrat(tmp_path: Path) -> None:
+    # Found 2026-11-25: after `wsla evaluate --html` imported matplotlib (whose mathtext
+    # turns on pyparsing's packrat cache for the whole process), a coded DSL error raised
+    # TypeError: packrat caches a copy made as `type(e)(*e.args)`, and DslError's
+    # arguments differ from ParseSyntaxException's.
+    import subprocess
+    import sys
+
+    path = tmp_path / "valid.wsla"
+    path.write_text(DSL)
+    found = subprocess.run(
+        [sys.executable, "-c", PACKRAT_SCRIPT, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.splitlines() == ["True D032"] * 2

@@ -104,6 +104,9 @@ class DslError(pp.ParseSyntaxException):
         self.code = code
         self.help = help
         self.end = loc
+        # With packrat on (matplotlib's mathtext enables it process-wide), pyparsing
+        # caches `type(e)(*e.args)` and raises that copy on a cache hit.
+        self.args = (text, loc, code, message, help)  # type: ignore[assignment]
 
 
 def _fail(text: str, span_start: int, code: str, message: str, help: str | None = None) -> DslError:
