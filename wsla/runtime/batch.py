@@ -147,7 +147,11 @@ class BatchEvaluator:
         import numpy as np
 
         self._np = np
-        plan = spec_or_plan if isinstance(spec_or_plan, Plan) else compile_plan(spec_or_plan)
+        plan = (
+            spec_or_plan
+            if isinstance(spec_or_plan, Plan)
+            else compile_plan(spec_or_plan, limits=options.get("limits"))
+        )
         self.plan = plan
         self._ev = Evaluator(plan, **options)
         self._keep = keep
@@ -253,10 +257,15 @@ class BatchEvaluator:
         rows, self._rows = self._rows, []
         if not rows:
             return
-        times, targets, values, origins = zip(*rows, strict=True)
+        times = [r[0] for r in rows]
         if not all(type(t) is int for t in times):
-            times = tuple(to_ns(t) for t in times)
-        self._chunk(list(times), list(targets), list(values), list(origins))
+            times = [to_ns(t) for t in times]
+        self._chunk(
+            times,
+            [r[1] for r in rows],
+            _numeric(self._np, [r[2] for r in rows]),
+            [r[3] for r in rows],
+        )
 
     def feed_streams(self, streams: Sequence[tuple[Any, Any, Any]]) -> None:
         """Several streams' columns ``(times, targets, values)`` covering the same span
@@ -618,11 +627,10 @@ def _encode(np: Any, targets: Any, n: int) -> tuple[Any, list[str]]:
         return targets.indices.to_numpy(zero_copy_only=False), targets.dictionary.to_pylist()
     if hasattr(targets, "dictionary_encode"):
         return _encode(np, targets.dictionary_encode(), n)
-    index: dict[str, int] = {}
-    codes = np.fromiter(
-        (index.setdefault(tg, len(index)) for tg in targets), dtype=np.int32, count=n
-    )
-    return codes, list(index)
+    names = list(dict.fromkeys(targets))
+    index = {name: i for i, name in enumerate(names)}
+    codes = np.fromiter(map(index.__getitem__, targets), dtype=np.int32, count=n)
+    return codes, names
 
 
 def _concat_targets(np: Any, parts: list[tuple[Any, int]]) -> tuple[Any, list[str]]:
