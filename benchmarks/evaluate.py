@@ -301,30 +301,43 @@ def duckdb_run(requests: str, probes: str, con: object) -> int:
     return len(a) + len(b)
 
 
-def batch_memory(plan: object, req: object, prb: object) -> object:
+def batch_memory(plan: object, req: object, prb: object, chunk: int = 1 << 20) -> object:
     """The batch engine over the Arrow tables' columns (the workload binding's records:
-    per call an invocation and a success flag, per probe a status)."""
+    per call an invocation and a success flag, per probe a status), fed in time-aligned
+    chunks of about ``chunk`` requests."""
     import numpy as np
 
     from wsla.runtime.batch import BatchEvaluator
 
-    def feed(table: object, key: str) -> tuple[object, object]:
+    def columns(table: object, key: str) -> tuple[object, object, list[str]]:
         keys = table[key].combine_chunks().dictionary_encode()  # type: ignore[index]
         times = table["ts"].to_numpy().astype(np.int64) * 1_000_000  # type: ignore[index]
-        return times, keys
+        return times, keys.indices.to_numpy(), keys.dictionary.to_pylist()
 
     ev = BatchEvaluator(plan, parameter_values=False)  # type: ignore[arg-type]
-    r_times, r_keys = feed(req, "op")
-    p_times, p_keys = feed(prb, "probe")
-    r_codes, r_names = r_keys.indices.to_numpy(), r_keys.dictionary.to_pylist()  # type: ignore[attr-defined]
-    p_codes, p_names = p_keys.indices.to_numpy(), p_keys.dictionary.to_pylist()  # type: ignore[attr-defined]
-    ev.feed_streams(
-        [
-            (r_times, (r_codes, [n + "#invocation" for n in r_names]), req["rt_ms"]),  # type: ignore[index]
-            (r_times, (r_codes, [n + "/Succeeded" for n in r_names]), req["ok"]),  # type: ignore[index]
-            (p_times, (p_codes, [n + "/ProbeStatus" for n in p_names]), prb["up"]),  # type: ignore[index]
-        ]
-    )
+    r_t, r_c, r_n = columns(req, "op")
+    p_t, p_c, p_n = columns(prb, "probe")
+    rt = req["rt_ms"].combine_chunks().to_numpy()  # type: ignore[index]
+    ok = req["ok"].combine_chunks().to_numpy(zero_copy_only=False)  # type: ignore[index]
+    up = prb["up"].combine_chunks().to_numpy(zero_copy_only=False)  # type: ignore[index]
+    inv = [n + "#invocation" for n in r_n]
+    suc = [n + "/Succeeded" for n in r_n]
+    sta = [n + "/ProbeStatus" for n in p_n]
+    r_lo = p_lo = 0
+    while r_lo < len(r_t) or p_lo < len(p_t):  # type: ignore[arg-type]
+        r_hi = min(r_lo + chunk, len(r_t))  # type: ignore[arg-type]
+        cut = int(r_t[r_hi - 1]) + 1 if r_hi < len(r_t) else None  # type: ignore[index, arg-type]
+        p_hi = len(p_t) if cut is None else int(np.searchsorted(p_t, cut))  # type: ignore[arg-type]
+        if cut is not None:  # equal times stay together
+            r_hi = int(np.searchsorted(r_t, cut))  # type: ignore[arg-type]
+        ev.feed_streams(
+            [
+                (r_t[r_lo:r_hi], (r_c[r_lo:r_hi], inv), rt[r_lo:r_hi]),  # type: ignore[index]
+                (r_t[r_lo:r_hi], (r_c[r_lo:r_hi], suc), ok[r_lo:r_hi]),  # type: ignore[index]
+                (p_t[p_lo:p_hi], (p_c[p_lo:p_hi], sta), up[p_lo:p_hi]),  # type: ignore[index]
+            ]
+        )
+        r_lo, p_lo = r_hi, p_hi
     return ev.finish()
 
 
@@ -395,6 +408,12 @@ def compare(workload: Path, runs: int) -> None:
     run(
         "wsla batch from Parquet",
         lambda: evaluate(plan, [rp, pp], binding=binding, engine="batch", parameter_values=False),
+    )
+    run(
+        "wsla batch from Parquet, 2 threads",
+        lambda: evaluate(
+            plan, [rp, pp], binding=binding, engine="batch", parameter_values=False, jobs=2
+        ),
     )
     if (workload / "requests.csv").exists():
         run(
