@@ -339,9 +339,10 @@ class Evaluator:
         except KeyError:
             self._unknown_target(target, time if type(time) is int else to_ns(time))
             return
-        if kind and type(time) is int and self._watermark <= time < self._fast_hi:
+        if type(time) is int and self._watermark <= time < self._fast_hi:
             # the common case, inlined: no lateness, no trace, inside the window, no tick
-            # due (with no lateness the watermark is the newest time seen)
+            # due (with no lateness the watermark is the newest time seen). With lateness or
+            # trace every route is of kind 0 and _fast_hi stays FAR_PAST: never here.
             if value is True:
                 value = 1
             elif value is False:
@@ -404,7 +405,7 @@ class Evaluator:
         or the record is late, outside the window, buffered or traced."""
         t = time if type(time) is int else to_ns(time)
         route = self._routes[target]
-        if route[0] and self._watermark <= t <= self._fast_end:
+        if route[0] and self._watermark <= t <= self._fast_end:  # (kind 0: _fast_hi stays)
             if self._next_tick <= t:
                 if self._too_far(t, target):
                     self._records += 1
