@@ -129,7 +129,9 @@ class Evaluator:
     ``start``/``end`` fix the evaluation window (default: first record … last record);
     records outside it are counted and skipped. ``trace`` keeps provenance for
     :meth:`Result.explain`. ``parameter_values`` emits a :class:`ParameterValue` per new
-    parameter value.
+    parameter value. ``limits`` bound series windows (``max_window``, L104) and the schedule
+    ticks one record may cause (``max_ticks_per_step``: a record further ahead is not
+    applied, L107).
     """
 
     def __init__(
