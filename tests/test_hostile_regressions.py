@@ -301,3 +301,118 @@ def test_dsl_errors_survive_pyparsing_packrat(tmp_path: Path) -> None:
     )
     assert found.returncode == 0, found.stderr
     assert found.stdout.splitlines() == ["True D032"] * 2
+
+
+# ------------------------------------------------------------------ XML reader
+
+VALID_XML = Path(__file__).parent / "hostile" / "xml" / "valid.xml"
+
+MANY_SCRIPT = """
+import sys
+def peak_mb():
+    # VmHWM starts afresh at exec; ru_maxrss would carry over the parent's (pytest's)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+
+from pathlib import Path
+from wsla.xml.reader import load_xml
+valid = Path(sys.argv[1]).read_text()
+n = int(sys.argv[2])
+body = '<Obligations name="O">' + '<x/>' * n + '</Obligations>'
+data = valid.replace('<Obligations name="Obligations"/>', body).encode()
+codes = [d.code for d in load_xml(data, 'many.xml')[1]]
+print(peak_mb(), ' '.join(codes))
+"""
+
+
+def _many(elements: int) -> tuple[int, list[str]]:
+    import subprocess
+    import sys
+
+    found = subprocess.run(
+        [sys.executable, "-c", MANY_SCRIPT, str(VALID_XML), str(elements)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    rss, *codes = found.stdout.split()
+    return int(rss), codes
+
+
+def test_ten_million_empty_elements_are_l103_not_an_internal_error() -> None:
+    # Found 2026-11-25 (hostile corpus): 10 million <x/> (38 MB, below the input limit):
+    # mapping the schema error ran tree.xpath("//namespace::*"), one node per in-scope
+    # namespace per element; libxml2 gave up ("unknown error") -> C090. The element
+    # count limit (L103) was not enforced.
+    assert _many(10_000_000)[1] == ["L103"]
+
+
+def test_memory_stays_proportional_to_the_document() -> None:
+    # Found 2026-11-25: 1 million <x/> (3 MB) peaked at ~1.15 GB, ~1 KB per element, all
+    # of it in the namespace-axis XPath (parsing alone peaks at ~150 MB).
+    rss_mb, codes = _many(1_000_000)
+    assert codes == ["X030"]
+    assert rss_mb < 400
+
+
+NS_SCRIPT = """
+import sys, time
+def peak_mb():
+    # VmHWM starts afresh at exec; ru_maxrss would carry over the parent's (pytest's)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+
+from pathlib import Path
+from wsla.xml.reader import load_xml
+valid = Path(sys.argv[1]).read_text()
+decls = ' '.join(f'xmlns:p{i}="urn:p{i}"' for i in range(10_000))
+body = '<Obligations name="O">' + '<x/>' * 300 + '</Obligations>'
+data = valid.replace('name="Hostile"', 'name="Hostile" ' + decls)
+data = data.replace('<Obligations name="Obligations"/>', body).encode()
+began = time.process_time()
+codes = [d.code for d in load_xml(data, 'ns.xml')[1]]
+print(time.process_time() - began, peak_mb())
+"""
+
+
+def test_namespace_declarations_do_not_amplify() -> None:
+    # Found 2026-11-25: 10,000 xmlns:pN declarations on the root and 300 unexpected <x/>
+    # (233 KB): the namespace axis had 10,000 nodes per element, 63 s of CPU and 1 GB.
+    import subprocess
+    import sys
+
+    found = subprocess.run(
+        [sys.executable, "-c", NS_SCRIPT, str(VALID_XML)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    seconds, rss_mb = found.stdout.split()
+    assert float(seconds) < 5
+    assert int(rss_mb) < 400
+
+
+def test_element_limit_is_configurable() -> None:
+    from wsla.limits import Limits
+
+    data = VALID_XML.read_bytes()
+    spec, diagnostics = load_xml(data, "v.xml", limits=Limits(max_elements=3))
+    assert spec is None
+    assert [d.code for d in diagnostics] == ["L103"]
+    assert "3 elements" in diagnostics[0].message
+    spec, diagnostics = load_xml(data, "v.xml")
+    assert spec is not None
+
+
+def test_not_well_formed_message_has_no_line_break() -> None:
+    # Found 2026-11-25 (fuzzing): an unfinished CDATA section gave X002 "CData section
+    # not finished\n" (libxml2 goes on with a piece of the document), a blank line in
+    # the text output.
+    for data in (b"<a><![CDATA[x\n", b"<a><![CDATA[x</a>"):
+        _, diagnostics = load_xml(data, "c.xml")
+        assert [d.code for d in diagnostics] == ["X002"]
+        assert diagnostics[0].message == "XML is not well-formed: CData section not finished"

@@ -17,12 +17,14 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from itertools import islice
 from typing import Any
 
 from lxml import etree
 
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic, has_errors
+from wsla.limits import DEFAULT_LIMITS, Limits
 from wsla.model.directives import DIRECTIVE_TYPES, MeasurementDirective
 from wsla.model.functions import (
     ConstantRef,
@@ -231,7 +233,9 @@ def _syntax_diagnostic(exc: etree.XMLSyntaxError, path: str | None) -> Diagnosti
     cut = message.rfind(", line ")
     if cut > 0:
         message = message[:cut]
-    message = shorten(message)
+    # Some messages go on with a line break and a piece of the document (an unfinished
+    # CDATA section): the first line says what is wrong, the span says where.
+    message = shorten(message.split("\n", 1)[0].strip())
     lower = message.lower()
     if exc.code == etree.ErrorTypes.ERR_DOCUMENT_EMPTY:
         return diagnostic("X001", "the document is empty", span)
@@ -265,12 +269,15 @@ def _syntax_diagnostic(exc: etree.XMLSyntaxError, path: str | None) -> Diagnosti
     return diagnostic("X002", f"XML is not well-formed: {message}", span)
 
 
-def parse_xml(data: bytes, path: str | None) -> tuple[ElementTree | None, list[Diagnostic]]:
+def parse_xml(
+    data: bytes, path: str | None, *, limits: Limits = DEFAULT_LIMITS
+) -> tuple[ElementTree | None, list[Diagnostic]]:
     """Parse ``data`` with entity expansion, DTDs, network and XInclude off.
 
     Returns the tree, or ``None`` with error diagnostics for input that is empty, binary,
-    badly encoded, not well-formed, nested too deeply, declares entities (internal or
-    external), references an external DTD, or whose root is not in the WSLA namespace.
+    badly encoded, not well-formed, nested too deeply, has more elements than
+    ``limits.max_elements`` (L103), declares entities (internal or external), references
+    an external DTD, or whose root is not in the WSLA namespace.
     """
     if not data or data.isspace():
         return None, [diagnostic("X001", "the document is empty", Span(path, 1, 1))]
@@ -291,6 +298,9 @@ def parse_xml(data: bytes, path: str | None) -> tuple[ElementTree | None, list[D
     except etree.XMLSyntaxError as exc:
         return None, [_syntax_diagnostic(exc, path)]
     tree = root.getroottree()
+    too_many = _element_count_diagnostic(root, path, limits.max_elements)
+    if too_many is not None:
+        return None, [too_many]
     diagnostics = _doctype_diagnostics(tree, data, path)
     if blocker.blocked and not diagnostics:
         diagnostics.append(
@@ -317,6 +327,19 @@ def parse_xml(data: bytes, path: str | None) -> tuple[ElementTree | None, list[D
             )
         ]
     return tree, []
+
+
+def _element_count_diagnostic(root: Element, path: str | None, limit: int) -> Diagnostic | None:
+    # Counted right after parsing, before anything builds per-element structures (the
+    # schema check, error mapping, the model). Comments and PIs count too: harmless.
+    if sum(1 for _ in islice(root.iter(), limit + 1)) <= limit:
+        return None
+    return diagnostic(
+        "L103",
+        f"the document has more than {limit:,} elements (Limits.max_elements)",
+        Span(path, 1, 1),
+        help="split the spec, or raise the limit for a trusted document",
+    )
 
 
 def _doctype_diagnostics(tree: ElementTree, data: bytes, path: str | None) -> list[Diagnostic]:
@@ -1165,11 +1188,13 @@ def read_tree(
     return spec, reader.diagnostics
 
 
-def load_xml(data: bytes, path: str | None) -> tuple[Spec | None, list[Diagnostic]]:
+def load_xml(
+    data: bytes, path: str | None, *, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Spec | None, list[Diagnostic]]:
     """Parse, normalise the 2002 dialect, validate against the XSD and read ``data``."""
     from wsla.xml import legacy, schema
 
-    tree, diagnostics = parse_xml(data, path)
+    tree, diagnostics = parse_xml(data, path, limits=limits)
     if tree is None:
         return None, diagnostics
     diagnostics.extend(legacy.normalize(tree, path, source=data))
