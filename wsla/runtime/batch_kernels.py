@@ -152,8 +152,14 @@ def k_percentile(
     if values.dtype.kind == "f":
         # statistics.quantiles(method="inclusive"): (a·(n−δ) + b·δ) / n, same IEEE steps
         res = (a * (n - delta).astype(np.float64) + b * delta.astype(np.float64)) / float(n)
-        res = np.where(single, a, res)
-        return res.tolist()  # type: ignore[no-any-return]
+        out_f: list[Any] = np.where(single, a, res).tolist()
+        negative_zero = (values == 0) & np.signbit(values)
+        if negative_zero.any():
+            # -0.0 and 0.0 are equal: where a sort puts each is Python's (stable) rule
+            mixed = np.add.reduceat(negative_zero.astype(np.int64), starts) > 0
+            for i in np.flatnonzero(mixed).tolist():
+                out_f[i] = HARD
+        return out_f
     peak = int(np.abs(values).max()) if len(values) else 0
     if peak * n >= _INT_SAFE:
         return [HARD] * n_seg
