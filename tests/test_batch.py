@@ -298,3 +298,28 @@ def test_file_columns_need_a_simple_binding(tmp_path: Path) -> None:
                 frozenset(),
             )
         )
+
+
+def test_files_with_problems_give_the_row_readers_answer(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from wsla.evaluation import evaluate
+
+    start = 1_735_689_600_000
+    ts = [start + i * 20_000 for i in range(60)]
+    rt = [50.0 + i for i in range(60)]
+    rt[7] = math.nan
+    rt[9] = -3.0
+    table = pa.table(
+        {"ts": ts, "op": ["getQuote", "placeOrder"] * 30, "rt_ms": rt, "ok": [True] * 60}
+    )
+    pq.write_table(table, tmp_path / "requests.parquet")
+    spec = REPO / "specs" / "workload-shop.xml"
+    binding = REPO / "specs" / "workload.binding.toml"
+    files = [tmp_path / "requests.parquet"]
+    event = evaluate(spec, files, binding=binding, engine="event")
+    batch = evaluate(spec, files, binding=binding, engine="batch")
+    assert event.problem_counts  # the NaN at least is reported (M006)
+    assert batch.problem_counts == event.problem_counts
+    assert dumps(batch) == dumps(event)

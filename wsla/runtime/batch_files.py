@@ -5,7 +5,8 @@ feeds of a column by directive or as invocations) with pyarrow, chunk by chunk, 
 yields for each span of time the streams :meth:`BatchEvaluator.feed_streams` takes:
 exactly the records the row readers (``wsla.sources``) make, merged by time as they
 merge them. Anything else (ISO timestamps, long tables, derived or negated feeds, empty
-cells, unknown keys, out-of-order files, compressed text) raises :class:`Unsupported`
+cells, NaN/inf, negative response times, times outside int64 nanoseconds, unreadable row
+groups, unknown keys, out-of-order files, compressed text) raises :class:`Unsupported`
 and the caller evaluates through the row readers instead (they report what is wrong,
 with file and line). Memory holds one chunk per input.
 """
@@ -141,6 +142,8 @@ class _Input:
         except StopIteration:
             self.done = True
             return False
+        except Exception as exc:  # unreadable file or row group: the row readers say so
+            raise Unsupported(f"read: {exc}") from None
         import pyarrow as pa
 
         if batch.num_rows == 0:
@@ -151,7 +154,11 @@ class _Input:
         time = cols[0]
         if not pa.types.is_integer(time.type):
             raise Unsupported("time type")
-        t = time.to_numpy().astype(np.int64) * self.scale
+        raw = time.to_numpy().astype(np.int64)
+        limit = (1 << 63) // self.scale
+        if len(raw) and (int(raw.max()) >= limit or int(raw.min()) < -limit):
+            raise Unsupported("time outside int64 nanoseconds")  # M004 by the row readers
+        t = raw * self.scale
         if len(t) > 1 and (np.diff(t) < 0).any():
             raise Unsupported("unsorted")
         if self.last is not None and t[0] < self.last:
@@ -176,7 +183,12 @@ class _Input:
             if pa.types.is_boolean(column.type):
                 values.append(column.to_numpy(zero_copy_only=False).astype(np.int64))
             elif pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
-                values.append(column.to_numpy())
+                array = column.to_numpy()
+                if array.dtype.kind == "f" and not np.isfinite(array).all():
+                    raise Unsupported("NaN or infinite value")  # M006 by the row readers
+                if (feed.invocation or feed.directive == "ResponseTime") and (array < 0).any():
+                    raise Unsupported("negative response time")  # M015 by the row readers
+                values.append(array)
             else:
                 raise Unsupported("value type")
         for name in names:
