@@ -52,7 +52,7 @@ EXPECTED: dict[str, tuple[list[tuple[str, int]], list[int]]] = {
     "invalid-utf8.csv": ([("M010", 3)], []),
     "duplicated-rows.csv": ([], [2, 3, 4, 5, 6]),
     "unsorted-rows.csv": ([], [2, 3, 4, 5]),
-    "negative-response-time.csv": ([], [2, 3, 4]),
+    "negative-response-time.csv": ([("M015", 3), ("M015", 4)], [2]),
 }
 """File → (problems as (code, line), lines of the records read)."""
 

@@ -416,3 +416,57 @@ def test_not_well_formed_message_has_no_line_break() -> None:
         _, diagnostics = load_xml(data, "c.xml")
         assert [d.code for d in diagnostics] == ["X002"]
         assert diagnostics[0].message == "XML is not well-formed: CData section not finished"
+
+
+# ------------------------------------------------------------------ negative response times
+
+
+def test_negative_response_time_is_m015_and_not_applied(tmp_path: Path) -> None:
+    # Found 2026-11-25 (hostile corpus): an invocation record of -5 ms was read and
+    # averaged in like any other; nothing flagged it.
+    import json
+    import subprocess
+    import sys
+
+    data = tmp_path / "data.csv"
+    data.write_text(
+        "time,target,value\n"
+        "2025-01-01T00:00:00Z,GetQuote#invocation,42\n"
+        "2025-01-01T00:00:01Z,GetQuote#invocation,-5\n"
+    )
+    out = tmp_path / "out.json"
+    spec = ROOT / "specs" / "stock-quote.xml"
+    subprocess.run(
+        [sys.executable, "-m", "wsla", "evaluate", str(spec), str(data), "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    report = json.loads(out.read_text())
+    assert report["problems"]["counts"] == {"M015": 1}
+
+
+def test_negative_response_time_through_a_binding(tmp_path: Path) -> None:
+    from wsla.api import load
+    from wsla.sources import DataProblems, read_data
+    from wsla.sources.binding import binding_from_options
+    from wsla.sources.targets import TargetIndex
+
+    index = TargetIndex.of(load(ROOT / "specs" / "example-shop-service.xml"))
+    path = tmp_path / "wide.csv"
+    path.write_text(
+        "ts,op,rt\n"
+        "2025-01-01T00:00:00Z,getItem,42\n"
+        "2025-01-01T00:00:01Z,getItem,-0.5\n"
+        "2025-01-01T00:00:02Z,getItem,7\n"
+    )
+    for feed in ("invocation", "ResponseTime"):
+        binding = binding_from_options(["time=ts", "key=op", f"rt={feed}"])
+        problems = DataProblems()
+        records = list(read_data([path], binding, index, problems))
+        diagnostics = problems.diagnostics()
+        assert [d.code for d in diagnostics] == ["M015"], feed
+        assert diagnostics[0].span is not None and diagnostics[0].span.line == 3
+        assert sorted({r.origin.line for r in records if r.origin}) == [2, 4], feed
+        assert {r.value for r in records} == {42, 7}, feed

@@ -162,4 +162,19 @@ CODES: tuple[Code, ...] = (
         good="(fix the producer, or filter the file)",
         bad_lang="text",
     ),
+    Code(
+        "M015",
+        _E,
+        "negative response time",
+        "A value known to be a response time is below zero: the value of an invocation "
+        "record (`ServiceObject#invocation`), or a cell fed by `invocation = true` or by "
+        "a `ResponseTime` directive feed of a binding. A clock that stepped back or a "
+        "producer that subtracted the wrong way wrote it; averaged in, it would make the "
+        "service look faster than it is. The record is reported and not applied (nothing "
+        "it would feed moves, invocation counts included). Other metrics are not checked: "
+        "a negative gauge may be meaningful.",
+        bad="time,target,value\n2025-01-01T00:00:01Z,GetQuote#invocation,-5",
+        good="time,target,value\n2025-01-01T00:00:01Z,GetQuote#invocation,5",
+        bad_lang="csv",
+    ),
 )

@@ -576,9 +576,16 @@ def _compile_long(
         except ValueProblem as exc:
             problems.report(exc.code, exc.message, origin)
             return []
+        if target.endswith(INVOCATION_SUFFIX) and _negative(value):
+            problems.report("M015", f"response time {value!r} is negative", origin)
+            return []
         return [(time, target, value, origin)]
 
     return RowMapper((table.time, table.target, value_column), map_row)
+
+
+def _negative(value: object) -> bool:
+    return type(value) in (int, float) and value < 0  # type: ignore[operator]
 
 
 def _suggest(target: str, index: TargetIndex) -> str | None:
@@ -613,6 +620,10 @@ def _compile_wide(
     counts: dict[tuple[int, str], int] = {}
     feeds = table.feeds
     plan = tuple(zip(feeds, feed_columns, strict=True))
+    # Feeds whose cells are response times: a negative one is refused (M015).
+    timed = frozenset(
+        i for i, feed in enumerate(feeds) if feed.invocation or feed.directive == "ResponseTime"
+    )
     read_cell = typed_value if text_is_typed else text_value
 
     def resolve(key: str | None) -> tuple[list[list[str]] | None, str | None]:
@@ -714,7 +725,7 @@ def _compile_wide(
         # First read every cell (a bad cell drops the whole row), then emit: running
         # counts and sums must not move for a dropped row.
         cells: list[Any] = []
-        for _, position, negate, derive, _, feed in active:
+        for i, position, negate, derive, _, feed in active:
             if position is None:
                 cells.append(None)
                 continue
@@ -722,6 +733,8 @@ def _compile_wide(
                 value = read_cell(row[position])
             except ValueProblem as exc:
                 return bad_cell(feed, exc.message, origin, exc.code)
+            if i in timed and _negative(value):
+                return bad_cell(feed, f"response time {value!r} is negative", origin, "M015")
             if negate:
                 if value in (0, 1):  # True and False included
                     value = not value
