@@ -470,3 +470,33 @@ def test_negative_response_time_through_a_binding(tmp_path: Path) -> None:
         assert diagnostics[0].span is not None and diagnostics[0].span.line == 3
         assert sorted({r.origin.line for r in records if r.origin}) == [2, 4], feed
         assert {r.value for r in records} == {42, 7}, feed
+
+
+# ------------------------------------------------------------------ input size (L101)
+
+
+def test_input_size_limit_applies_when_loading_a_spec(tmp_path: Path) -> None:
+    # Found 2026-11-25 (review): only `wsla validate` enforced L101; wsla.load and
+    # read_spec (used by `wsla evaluate`) read and parsed a spec of any size.
+    import pytest
+
+    from wsla.api import SpecError, load, loads, read_spec
+    from wsla.limits import Limits
+
+    small = Limits(max_input_bytes=400)
+    data = VALID_XML.read_bytes()
+    assert len(data) > 400 and len(DSL) > 400
+    for text in (data, data.decode("utf-8"), DSL):
+        spec, diagnostics = read_spec(text, "big", limits=small)
+        assert spec is None
+        assert [d.code for d in diagnostics] == ["L101"]
+    assert read_spec(data, "ok.xml")[0] is not None
+    with pytest.raises(SpecError) as raised:
+        loads(data, limits=small)
+    assert [d.code for d in raised.value.diagnostics] == ["L101"]
+    # A file is read at most up to the limit: /dev/zero does not exhaust memory.
+    with pytest.raises(SpecError) as raised:
+        load("/dev/zero", limits=small)
+    assert [d.code for d in raised.value.diagnostics] == ["L101"]
+    assert raised.value.diagnostics[0].span is not None
+    assert raised.value.diagnostics[0].span.path == "/dev/zero"

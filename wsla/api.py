@@ -24,6 +24,8 @@ from wsla.model.spec import Spec
 if TYPE_CHECKING:
     import networkx
 
+    from wsla.limits import Limits
+
 Format = Literal["xml", "wsla"]
 
 __all__ = [
@@ -66,21 +68,28 @@ class SpecError(WslaError):
         super().__init__(f"{first}{more}")
 
 
-def read_spec(data: bytes | str, path: str | None = None) -> tuple[Spec | None, list[Diagnostic]]:
+def read_spec(
+    data: bytes | str, path: str | None = None, *, limits: Limits | None = None
+) -> tuple[Spec | None, list[Diagnostic]]:
     """Build a :class:`Spec` from WSLA XML or ``.wsla`` content (detected from content).
 
     XML goes through the hardened parser, the 2002-dialect normalisation, the XSD and
     the model reader; DSL text through the DSL reader and the XSD on its XML form.
-    Semantic rules are not run here (see :func:`check`). Never raises for bad input.
+    Semantic rules are not run here (see :func:`check`). Never raises for bad input;
+    content over ``limits.max_input_bytes`` is ``L101``.
     """
+    from wsla.limits import DEFAULT_LIMITS
     from wsla.validation import detect_format
 
+    limits = limits or DEFAULT_LIMITS
     raw = data.encode("utf-8") if isinstance(data, str) else data
     name = path if path is not None else "<string>"
+    if len(raw) > limits.max_input_bytes:
+        return None, [_too_large(name, limits.max_input_bytes)]
     if detect_format(raw) == "xml" or (name.endswith(".xml") and not raw.strip()):
         from wsla.xml.reader import load_xml
 
-        return load_xml(raw, path)
+        return load_xml(raw, path, limits=limits)
     if isinstance(data, str):
         text: str | Diagnostic = data
     else:
@@ -99,22 +108,42 @@ def read_spec(data: bytes | str, path: str | None = None) -> tuple[Spec | None, 
     return spec, found
 
 
-def loads(data: str | bytes, *, path: str | None = None) -> Spec:
+def _too_large(name: str, cap: int) -> Diagnostic:
+    from wsla.codes import diagnostic
+    from wsla.model.span import Span
+
+    return diagnostic(
+        "L101",
+        f"the input is larger than the limit of {cap:,} bytes",
+        Span(name, 1, 1),
+        help="raise Limits.max_input_bytes if the file is trusted",
+    )
+
+
+def loads(data: str | bytes, *, path: str | None = None, limits: Limits | None = None) -> Spec:
     """Load a spec from WSLA XML or ``.wsla`` text; :class:`SpecError` when it has errors."""
-    spec, diagnostics = read_spec(data, path)
+    spec, diagnostics = read_spec(data, path, limits=limits)
     if spec is None or has_errors(diagnostics):
         raise SpecError(diagnostics)
     return spec
 
 
-def load(path: str | os.PathLike[str]) -> Spec:
+def load(path: str | os.PathLike[str], *, limits: Limits | None = None) -> Spec:
     """Load a spec file (``.xml`` or ``.wsla``; the format is detected from content).
 
-    Raises :class:`SpecError` for a spec with errors and ``OSError`` when the file
+    Raises :class:`SpecError` for a spec with errors (``L101`` for a file over
+    ``limits.max_input_bytes``, of which no more is read) and ``OSError`` when the file
     cannot be read.
     """
+    from wsla.limits import DEFAULT_LIMITS
+
+    limits = limits or DEFAULT_LIMITS
     p = Path(path)
-    return loads(p.read_bytes(), path=str(p))
+    with p.open("rb") as f:
+        data = f.read(limits.max_input_bytes + 1)
+    if len(data) > limits.max_input_bytes:
+        raise SpecError([_too_large(str(p), limits.max_input_bytes)])
+    return loads(data, path=str(p), limits=limits)
 
 
 def dumps(spec: Spec, format: Format = "xml") -> str:
