@@ -323,3 +323,15 @@ def test_files_with_problems_give_the_row_readers_answer(tmp_path: Path) -> None
     assert event.problem_counts  # the NaN at least is reported (M006)
     assert batch.problem_counts == event.problem_counts
     assert dumps(batch) == dumps(event)
+
+
+def test_throughput_spec_nothing_vectorized_same_result(workload: Path) -> None:
+    from wsla.evaluation import evaluate, load_spec
+
+    spec = REPO / "specs" / "workload-throughput.xml"
+    assert BatchEvaluator(compile_plan(load_spec(spec))).vectorized_targets == ()
+    files = [workload / "requests.parquet", workload / "probes.parquet"]
+    binding = REPO / "specs" / "workload.binding.toml"
+    event = evaluate(spec, files, binding=binding, engine="event")
+    batch = evaluate(spec, files, binding=binding, engine="batch")
+    assert dumps(batch) == dumps(event)

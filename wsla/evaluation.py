@@ -241,10 +241,11 @@ def evaluate(
             "parameter_values": parameter_values,
             "jobs": jobs,
         }
-        result, problems = _evaluate_batch(
-            plan, inputs, table_binding, index, on_error, options, progress, keep
+        done = _evaluate_batch(
+            plan, inputs, table_binding, index, on_error, options, progress, keep, engine
         )
-        return _extend(result, plan, problems, inputs, spec)
+        if done is not None:
+            return _extend(done[0], plan, done[1], inputs, spec)
     records = read_raw(inputs, table_binding, index, problems)
     if progress is not None:
         records = _counting(records, progress)
@@ -281,14 +282,18 @@ def _evaluate_batch(  # noqa: PLR0917 (evaluate's own arguments, passed on)
     options: dict[str, Any],
     progress: Callable[[int], None] | None,
     keep: Callable[[Outcome], bool] | None,
-) -> tuple[Result, DataProblems]:
+    engine: str,
+) -> tuple[Result, DataProblems] | None:
     """Columns straight from Parquet/CSV when the binding allows, else the row readers
-    feeding the batch engine (see ``docs/batch.md``)."""
+    feeding the batch engine (see ``docs/batch.md``). None: ``engine="auto"`` and the
+    spec has nothing the batch engine vectorizes (the per-event engine it is)."""
     from wsla.runtime.batch import BatchEvaluator
     from wsla.runtime.batch_files import Unsupported, file_streams
 
     problems = DataProblems(on_error)
     batch = BatchEvaluator(plan, keep=keep, **options)
+    if engine == "auto" and not batch.vectorized_targets:
+        return None
     try:
         seen = 0
         vectorized = frozenset(batch.vectorized_targets)

@@ -246,6 +246,11 @@ class BatchEvaluator:
 
     def feed_rows(self, rows: Iterable[tuple[int, str, Value, Any]]) -> None:
         """``(time, target, value, origin)`` tuples, as :meth:`Evaluator.feed_rows`."""
+        if not self._groups:  # nothing to vectorize: the per-event engine as it is
+            self._flush_rows()
+            self._ev.feed_rows(rows)
+            self._drain()
+            return
         buffer = self._rows
         for row in rows:
             buffer.append(row)
