@@ -500,3 +500,40 @@ def test_input_size_limit_applies_when_loading_a_spec(tmp_path: Path) -> None:
     assert [d.code for d in raised.value.diagnostics] == ["L101"]
     assert raised.value.diagnostics[0].span is not None
     assert raised.value.diagnostics[0].span.path == "/dev/zero"
+
+
+# ------------------------------------------------------------------ distinct streams (L105)
+
+
+def test_distinct_streams_are_limited_across_files_and_tables(tmp_path: Path) -> None:
+    # Found 2026-11-25 (review): L105 was defined but nothing enforced it; a long table
+    # whose target column holds request ids made one stream per row.
+    from wsla.limits import Limits
+    from wsla.sources import DataProblems, read_data
+
+    long = tmp_path / "long.csv"
+    long.write_text(
+        "time,target,value\n"
+        + "".join(f"2025-01-01T00:00:{i:02d}Z,req-{i % 5},1\n" for i in range(10))
+    )
+    problems = DataProblems(limits=Limits(max_streams=3))
+    records = list(read_data([long], None, None, problems))
+    assert {r.target for r in records} == {"req-0", "req-1", "req-2"}
+    assert problems.counts == {"L105": 4}
+    assert [d.code for d in problems.diagnostics()] == ["L105"] * 4
+
+    # Wide: one stream per key, counted across the files of one run.
+    from wsla.sources.binding import parse_binding
+
+    binding = parse_binding(
+        '[[table]]\ntime = "ts"\nkey = "k"\n[[table.feed]]\ncolumn = "v"\ntarget = "urn:rt:{key}"\n'
+    )
+    first, second = tmp_path / "w1.csv", tmp_path / "w2.csv"
+    first.write_text("ts,k,v\n2025-01-01T00:00:00Z,a,1\n2025-01-01T00:00:01Z,b,2\n")
+    second.write_text("ts,k,v\n2025-01-01T00:00:02Z,c,3\n2025-01-01T00:00:03Z,a,4\n")
+    problems = DataProblems(limits=Limits(max_streams=2))
+    records = list(read_data([first, second], binding, None, problems))
+    # Which key comes third depends on read-ahead across the files; the limit does not.
+    assert len({r.target for r in records}) == 2
+    assert len(records) == 3
+    assert problems.counts == {"L105": 1}

@@ -561,14 +561,16 @@ def _compile_long(
         if not target:
             problems.report("M005", f"target {raw_target!r} is not a name", origin)
             return []
-        if index is not None and target not in known:
-            if target not in index:
+        if target not in known:
+            if index is not None and target not in index:
                 problems.report(
                     "M007",
                     f"no measured metric has the target {target!r}",
                     origin,
                     help=_suggest(target, index),
                 )
+                return []
+            if not problems.admit(target, origin):
                 return []
             known.add(target)
         try:
@@ -693,6 +695,10 @@ def _compile_wide(
             for i, (feed, position) in enumerate(plan)
             if found[i]
         )
+        for entry in active:
+            for target in entry[4]:
+                if not problems.admit(target, origin):
+                    return None  # not cached: each row of this key is reported
         active_by_key[key] = active
         return active
 

@@ -13,6 +13,7 @@ from collections import Counter
 
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic
+from wsla.limits import DEFAULT_LIMITS, Limits
 from wsla.model.span import Span
 from wsla.sources.record import Origin
 
@@ -41,9 +42,17 @@ def origin_span(origin: Origin | None) -> Span | None:
 class DataProblems:
     """A per-evaluation collector (passed down, never global)."""
 
-    def __init__(self, policy: OnError | str = OnError.REPORT, keep: int = 50) -> None:
+    def __init__(
+        self,
+        policy: OnError | str = OnError.REPORT,
+        keep: int = 50,
+        *,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
         self.policy = OnError(policy)
         self.keep = keep
+        self.max_streams = limits.max_streams
+        self._streams: set[str] = set()
         self.counts: Counter[str] = Counter()
         self._kept: list[Diagnostic] = []
         self.unused = 0
@@ -66,6 +75,25 @@ class DataProblems:
             self._kept.append(found)
             raise DataAbort(found)
         self._kept.append(found)
+
+    def admit(self, target: str, origin: Origin | None) -> bool:
+        """Whether records for ``target`` may be passed on: at most ``Limits.max_streams``
+        distinct targets per run (L105 for a record of one more), across files and
+        tables, so a high-cardinality column cannot grow the engine's state unbounded.
+        """
+        if target in self._streams:
+            return True
+        if len(self._streams) >= self.max_streams:
+            self.report(
+                "L105",
+                f"target {target[:200]!r} would be distinct stream number "
+                f"{self.max_streams + 1:,} (Limits.max_streams); its records are skipped",
+                origin,
+                help="bind a low-cardinality column (an operation, not a request id or URL)",
+            )
+            return False
+        self._streams.add(target)
+        return True
 
     @property
     def total(self) -> int:
