@@ -66,7 +66,10 @@ def test_dsl_integer_longer_than_python_converts_is_a_diagnostic() -> None:
 def test_dsl_message_does_not_quote_a_ten_megabyte_token() -> None:
     # Found 2026-11-25 (hostile corpus): a 10 MB word after the sla was quoted whole in
     # D023's message, so every output format carried 10 MB per diagnostic.
-    spec, diagnostics = loads_dsl(DSL + "x" * (10 * 1024 * 1024), "x.wsla")
+    from wsla.limits import Limits
+
+    raised = Limits(max_dsl_bytes=Limits().max_input_bytes)  # above L108's default
+    spec, diagnostics = loads_dsl(DSL + "x" * (10 * 1024 * 1024), "x.wsla", limits=raised)
     assert spec is None
     assert [d.code for d in diagnostics] == ["D023"]
     assert len(diagnostics[0].message) < 1000
@@ -537,3 +540,57 @@ def test_distinct_streams_are_limited_across_files_and_tables(tmp_path: Path) ->
     assert len({r.target for r in records}) == 2
     assert len(records) == 3
     assert problems.counts == {"L105": 1}
+
+
+# ------------------------------------------------------------------ DSL input size (L108)
+
+TEN_MB = 10 * 1024 * 1024
+
+LONG_LINES = {
+    # CPU seconds measured 2026-11-25 before the limit, under load: 40, 25, 24, 12.
+    "and-chain": (
+        "sla X { provider P consumer C obligations O { slo A obliged P on new value { ",
+        "x < 1 and ",
+        "x < 1 } } }",
+    ),
+    "keyword-soup": ("sla X { ", "service ", "}"),
+    "valid-metrics": (
+        "sla X { provider P consumer C service S { ",
+        'metric M: long by P = measure gauge(uri="u") as long ',
+        "} obligations O }",
+    ),
+    "name-list": (
+        "sla X { provider P consumer C supporting S sponsors ",
+        "P, ",
+        "P roles MeasurementService obligations O }",
+    ),
+}
+
+
+def test_dsl_ten_megabyte_line_is_l108_not_minutes_of_cpu() -> None:
+    # Found 2026-11-25 (hostile corpus): the DSL reader (pyparsing) is linear but takes
+    # 2-4 microseconds of CPU per byte on long single lines; 10 MB took up to 40 s and a
+    # spec at the 64 MiB input limit minutes. .wsla text now has its own, lower limit.
+    for name, (head, repeated, tail) in LONG_LINES.items():
+        text = head + repeated * (TEN_MB // len(repeated)) + tail
+        began = time.process_time()
+        spec, diagnostics = loads_dsl(text, "x.wsla")
+        assert time.process_time() - began < 2, name
+        assert spec is None
+        assert [d.code for d in diagnostics] == ["L108"], name
+        assert validate_source(text.encode(), "x.wsla")[0].code == "L108"
+
+
+def test_dsl_size_limit_counts_utf8_bytes_and_is_configurable() -> None:
+    from wsla.limits import Limits
+
+    assert loads_dsl(DSL, "x.wsla")[0] is not None
+    size = len(DSL.encode("utf-8"))
+    assert loads_dsl(DSL, "x.wsla", limits=Limits(max_dsl_bytes=size))[0] is not None
+    spec, diagnostics = loads_dsl(DSL, "x.wsla", limits=Limits(max_dsl_bytes=size - 1))
+    assert spec is None
+    assert [d.code for d in diagnostics] == ["L108"]
+    # Four-byte characters: fewer characters than the limit, more bytes.
+    text = "// " + "\U0001f600" * 100 + "\n" + DSL
+    limit = Limits(max_dsl_bytes=len(text) + 10)
+    assert [d.code for d in loads_dsl(text, "x.wsla", limits=limit)[1]] == ["L108"]

@@ -100,7 +100,7 @@ def read_spec(
         return None, [text]
     from wsla.dsl.reader import loads_dsl
 
-    spec, found = loads_dsl(text, path)
+    spec, found = loads_dsl(text, path, limits=limits)
     if spec is not None and not has_errors(found):
         from wsla.xml.schema import validate_model
 

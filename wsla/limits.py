@@ -16,6 +16,8 @@ code       limit                        applies to
 ``L106``   ``max_pending_actions``      pending requests in the action outbox
 ``L107``   ``max_ticks_per_step``       schedule ticks one record may make the
                                         evaluator process (a record far ahead)
+``L108``   ``max_dsl_bytes``            one ``.wsla`` spec (its reader is slower per
+                                        byte than the XML parser)
 =========  ===========================  ==========================================
 """
 
@@ -33,6 +35,7 @@ class Limits:
     max_streams: int = 100_000
     max_pending_actions: int = 100_000
     max_ticks_per_step: int = 1_000_000
+    max_dsl_bytes: int = 8 * 1024 * 1024
 
     def __post_init__(self) -> None:
         for name in self.__dataclass_fields__:

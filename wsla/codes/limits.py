@@ -87,4 +87,18 @@ CODES: tuple[Code, ...] = (
         good="2026-03-02T10:00:00Z,getQuote,212\n2026-03-02T10:00:01Z,getQuote,198",
         bad_lang="text",
     ),
+    Code(
+        "L108",
+        Severity.ERROR,
+        "DSL input too large",
+        "The `.wsla` text is larger than `Limits.max_dsl_bytes` (8 MiB by default). The "
+        "DSL reader is a pyparsing grammar: linear, but at about 2 to 4 microseconds of "
+        "CPU per byte, so a spec at the general input limit (`L101`, 64 MiB) could keep "
+        "a CI job busy for minutes. Real specs are a few kilobytes to a few hundred; a "
+        "larger one is generated or hostile. Split it, write it as XML (which has no "
+        "such limit below `L101`), or raise the limit for a trusted file.",
+        bad="a 10 MB .wsla file (one generated line of `x < 1 and x < 1 and …`)",
+        good="specs of realistic size; generated specs as XML",
+        bad_lang="text",
+    ),
 )

@@ -16,6 +16,8 @@ from wsla.diagnostics import Diagnostic
 from wsla.dsl import vocabulary as vocab
 from wsla.dsl.grammar import BLOCK_KEYWORDS, DslError, did_you_mean, grammar
 from wsla.dsl.source import Scan, Source, scan
+from wsla.limits import DEFAULT_LIMITS, Limits
+from wsla.model.span import Span
 from wsla.model.spec import Spec
 from wsla.model.types import Role
 
@@ -23,19 +25,40 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?")
 
 
-def loads_dsl(text: str, path: str | None = None) -> tuple[Spec | None, list[Diagnostic]]:
+def loads_dsl(
+    text: str, path: str | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Spec | None, list[Diagnostic]]:
     """Parse ``.wsla`` text. Returns the spec (``None`` on a syntax error) and diagnostics.
+
+    Text over ``limits.max_dsl_bytes`` (UTF-8) is not parsed: ``L108``.
 
     >>> spec, diags = loads_dsl("sla Demo { provider P consumer C obligations }")
     >>> spec.parties.provider.name, diags
     ('P', [])
     """
-    spec, diagnostics, _ = parse(text, path)
+    spec, diagnostics, _ = parse(text, path, limits=limits)
     return spec, diagnostics
 
 
-def parse(text: str, path: str | None = None) -> tuple[Spec | None, list[Diagnostic], Scan]:
+def _too_large(text: str, path: str | None, cap: int) -> Diagnostic | None:
+    # Characters are 1 to 4 UTF-8 bytes: encode only when the count alone cannot tell.
+    if len(text) <= cap // 4 or (len(text) <= cap and len(text.encode("utf-8")) <= cap):
+        return None
+    return diagnostic(
+        "L108",
+        f"the .wsla text is larger than the limit of {cap:,} bytes (Limits.max_dsl_bytes)",
+        Span(path, 1, 1),
+        help="split the spec or write it as XML; raise the limit for a trusted file",
+    )
+
+
+def parse(
+    text: str, path: str | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Spec | None, list[Diagnostic], Scan]:
     """Like :func:`loads_dsl`, also returning the lexical scan (comments) of the text."""
+    too_large = _too_large(text, path, limits.max_dsl_bytes)
+    if too_large is not None:
+        return None, [too_large], scan("")
     if text.startswith("\ufeff"):  # a byte-order mark is not a column
         text = text[1:]
     lexical = scan(text)
