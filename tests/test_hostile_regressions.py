@@ -255,6 +255,7 @@ def test_renderers_escape_control_characters_in_every_part() -> None:
     from wsla.diagnostics import Diagnostic, Label, Severity
     from wsla.model.span import Span
     from wsla.report.concise import render_concise
+    from wsla.report.github import render_github
     from wsla.report.text import render_text
 
     d = Diagnostic(
@@ -270,6 +271,10 @@ def test_renderers_escape_control_characters_in_every_part() -> None:
         assert not any((0 <= ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in out)
         assert not [line for line in out.splitlines() if line.lstrip().startswith("::")]
         assert "forged" in out
+    # github: every output line is one workflow command of ours, nothing raw inside.
+    out = render_github([d], {})
+    assert out.count("\n") == 1 and out.startswith("::error ")
+    assert not any((0 <= ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in out)
 
 
 # ------------------------------------------------------------------ DSL reader

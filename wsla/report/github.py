@@ -7,6 +7,7 @@ runner expects: in the message ``%``, ``\\r`` and ``\\n``; in properties also ``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from wsla.codes import lookup
@@ -17,12 +18,18 @@ __all__ = ["escape_data", "escape_property", "render_github"]
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
+# Control characters other than CR and LF (which the runner's escapes carry): an ESC
+# sequence from spec text would otherwise reach the log viewer.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def escape_data(text: str) -> str:
     """Escape a command's message (``%`` first, so escapes are not escaped again).
 
     >>> escape_data("100%\\ndone")
     '100%25%0Adone'
     """
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
