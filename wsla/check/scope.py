@@ -122,6 +122,8 @@ class Context:
         default_factory=dict, repr=False
     )
     """Memo of :func:`wsla.check.walk.obligation_refs` by ``id`` of the obligation."""
+    units: dict[str, object] = field(default_factory=dict, repr=False)
+    """Memo of :func:`wsla.check.units.metric_unit` by metric key."""
 
     @cached_property
     def dependencies(self) -> Dependencies:

@@ -26,7 +26,7 @@ Number…/Percentage…Threshold, Span, RateOfChange, our Count and Ratio) have 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -134,42 +134,96 @@ def parse_unit(text: str | None) -> Unit | None:
     return None
 
 
-def metric_unit(
-    ctx: Context, entry: MetricEntry, seen: frozenset[str] = frozenset()
-) -> Unit | None:
-    """The declared unit of a metric, or the one its definition carries."""
+_PENDING = object()
+"""Memo mark of a metric whose unit is being worked out (a cycle reads it as unknown)."""
+
+Lookup = Callable[[MetricEntry], "Unit | None"]
+
+
+def metric_unit(ctx: Context, entry: MetricEntry) -> Unit | None:
+    """The declared unit of a metric, or the one its definition carries.
+
+    Worked out once per metric, iteratively in dependency order (a chain of thousands of
+    metrics must not exhaust the stack); a metric in a cycle carries no known unit.
+    """
+    memo = ctx.units
+    known = memo.get(entry.key, None)
+    if entry.key in memo:
+        return None if known is _PENDING else known  # type: ignore[return-value]
+    stack = [entry]
+    while stack:
+        current = stack[-1]
+        if current.key not in memo:
+            memo[current.key] = _PENDING
+            stack.extend(dep for dep in _dependencies(ctx, current) if dep.key not in memo)
+            continue
+        stack.pop()
+        if memo[current.key] is _PENDING:
+            memo[current.key] = _carried(ctx, current, _memo_lookup(memo))
+    result = memo[entry.key]
+    return None if result is _PENDING else result  # type: ignore[return-value]
+
+
+def _dependencies(ctx: Context, entry: MetricEntry) -> list[MetricEntry]:
+    """The metrics whose units ``entry``'s unit is worked out from."""
+    needed: list[MetricEntry] = []
+
+    def record(dep: MetricEntry) -> None:
+        needed.append(dep)
+
+    _carried(ctx, entry, record)
+    return needed
+
+
+def _memo_lookup(memo: dict[str, object]) -> Lookup:
+    def lookup(dep: MetricEntry) -> Unit | None:
+        value = memo.get(dep.key)
+        return value if isinstance(value, Unit) else None
+
+    return lookup
+
+
+def _carried(ctx: Context, entry: MetricEntry, lookup: Lookup) -> Unit | None:
     declared = parse_unit(entry.metric.unit)
     if declared is not None or entry.metric.unit is not None:
         return declared
-    if isinstance(entry.metric.definition, Function) and entry.key not in seen:
-        return function_unit(ctx, entry, entry.metric.definition, seen | {entry.key})
+    if isinstance(entry.metric.definition, Function):
+        return _function_unit(ctx, entry, entry.metric.definition, lookup)
     return None
 
 
-def operand_unit(
-    ctx: Context, holder: MetricEntry, operand: Operand, seen: frozenset[str]
+def operand_unit(ctx: Context, holder: MetricEntry, operand: Operand) -> Unit | None:
+    """The unit an operand carries (literals and constants carry none)."""
+    return _operand_unit(ctx, holder, operand, lambda dep: metric_unit(ctx, dep))
+
+
+def function_unit(ctx: Context, holder: MetricEntry, fn: Function) -> Unit | None:
+    """The unit a function's result carries, if wsla knows it."""
+    return _function_unit(ctx, holder, fn, lambda dep: metric_unit(ctx, dep))
+
+
+def _operand_unit(
+    ctx: Context, holder: MetricEntry, operand: Operand, lookup: Lookup
 ) -> Unit | None:
     if isinstance(operand, MetricRef):
         found = ctx.resolve_metric(operand.name, holder, holder.scope)
-        return None if found is None or found.key in seen else metric_unit(ctx, found, seen)
+        return None if found is None else lookup(found)
     if isinstance(operand, Function):
-        return function_unit(ctx, holder, operand, seen)
+        return _function_unit(ctx, holder, operand, lookup)
     return None  # literals and constants adopt the unit of what they meet
 
 
-def function_unit(
-    ctx: Context, holder: MetricEntry, fn: Function, seen: frozenset[str] = frozenset()
-) -> Unit | None:
+def _function_unit(ctx: Context, holder: MetricEntry, fn: Function, lookup: Lookup) -> Unit | None:
     if isinstance(fn, _KEEPS_UNIT):
         source = getattr(fn, "input", None)
         if isinstance(source, MetricRef | Function):
-            return operand_unit(ctx, holder, source, seen)
+            return _operand_unit(ctx, holder, source, lookup)
         return None
     if isinstance(fn, TSSelect):
-        return operand_unit(ctx, holder, fn.operand, seen)
+        return _operand_unit(ctx, holder, fn.operand, lookup)
     if isinstance(fn, Plus | Minus):
-        left = operand_unit(ctx, holder, fn.left, seen)
-        right = operand_unit(ctx, holder, fn.right, seen)
+        left = _operand_unit(ctx, holder, fn.left, lookup)
+        right = _operand_unit(ctx, holder, fn.right, lookup)
         if left is None:
             return right
         if right is None or left.compatible(right):
@@ -177,7 +231,7 @@ def function_unit(
         return None
     if isinstance(fn, QualifyMeasurementTimeSeries):
         base = ctx.resolve_metric(fn.base_metric, holder, holder.scope)
-        return None if base is None or base.key in seen else metric_unit(ctx, base, seen)
+        return None if base is None else lookup(base)
     return None
 
 
@@ -208,8 +262,8 @@ def combined_units(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
         for fn in entry.functions:
             if not isinstance(fn, Plus | Minus):
                 continue
-            left = operand_unit(ctx, entry, fn.left, frozenset({entry.key}))
-            right = operand_unit(ctx, entry, fn.right, frozenset({entry.key}))
+            left = operand_unit(ctx, entry, fn.left)
+            right = operand_unit(ctx, entry, fn.right)
             if left is not None and right is not None and not left.compatible(right):
                 yield diagnostic(
                     "U002",
@@ -226,7 +280,7 @@ def definition_units(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
         definition = entry.metric.definition
         if declared is None or not isinstance(definition, Function):
             continue
-        carried = function_unit(ctx, entry, definition, frozenset({entry.key}))
+        carried = function_unit(ctx, entry, definition)
         if carried is not None and not carried.compatible(declared):
             yield diagnostic(
                 "U003",
