@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 import traceback as tb
 from collections.abc import Callable, Iterable, Sequence
@@ -90,8 +91,18 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
         if arg == STDIN:
             files.append(STDIN)
         elif os.path.isdir(arg):
-            inside = _walk(arg)
-            if not inside:
+            inside, skipped = _walk(arg)
+            found.extend(
+                diagnostic(
+                    "C011",
+                    f"skipped {link!r}: it is a link to {target!r}, outside {arg!r}, or to "
+                    "something that is not a regular file",
+                    Span(link, 1, 1),
+                    help="name the file explicitly if it is meant to be checked",
+                )
+                for link, target in skipped
+            )
+            if not inside and not skipped:
                 found.append(
                     diagnostic(
                         "C010",
@@ -107,12 +118,31 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[Diagnostic]]:
     return list(dict.fromkeys(files)), found
 
 
-def _walk(root: str) -> list[str]:
+def _walk(root: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """Spec files below ``root``, and the ``(link, target)`` pairs skipped.
+
+    A directory from a pull request may hold a link such as ``evil.wsla ->
+    /proc/self/environ``: checking it would print the target's first line in a public CI
+    log. Links are followed only to regular files inside ``root``; what a user names
+    explicitly is always checked.
+    """
     out: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    inside = os.path.realpath(root)
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        out.extend(os.path.join(folder, n) for n in sorted(names) if n.endswith(SUFFIXES))
-    return sorted(out, key=lambda p: Path(p).parts)
+        for name in sorted(names):
+            if not name.endswith(SUFFIXES):
+                continue
+            path = os.path.join(folder, name)
+            real = os.path.realpath(path)
+            regular = os.path.isfile(real) and stat.S_ISREG(os.stat(real).st_mode)
+            within = os.path.commonpath([inside, real]) == inside
+            if (os.path.islink(path) and not within) or not regular:
+                skipped.append((path, real))
+            else:
+                out.append(path)
+    return sorted(out, key=lambda p: Path(p).parts), skipped
 
 
 def _read(path: str, stdin: BinaryIO | None, limits: Limits) -> bytes | Diagnostic:

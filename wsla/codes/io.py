@@ -82,6 +82,20 @@ CODES: tuple[Code, ...] = (
         "shell",
     ),
     Code(
+        "C011",
+        _W,
+        "link or special file skipped",
+        "While walking a directory, `wsla validate` found a spec-named entry that is a "
+        "symbolic link to something outside that directory, or not a regular file (a FIFO, "
+        "a device, `/proc/...`). It is not read: a pull request could otherwise add "
+        "`specs/evil.wsla -> /proc/self/environ` and have the first line of the CI's "
+        "environment printed in a diagnostic snippet. Files named explicitly on the "
+        "command line are always checked.",
+        "specs/shared.wsla -> ../../secrets/token",
+        "specs/shared.wsla (a regular file, or a link within specs/)",
+        "shell",
+    ),
+    Code(
         "C090",
         _E,
         "internal error",
