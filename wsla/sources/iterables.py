@@ -16,7 +16,7 @@ from typing import Any
 from wsla.sources.binding import RawRecord, RowMapper
 from wsla.sources.problems import DataProblems
 from wsla.sources.record import Origin, Record
-from wsla.sources.timestamps import Nanoseconds
+from wsla.sources.timestamps import MAX_NS, MIN_NS, Nanoseconds
 
 __all__ = ["read_iterable"]
 
@@ -33,6 +33,14 @@ def read_iterable(
     mapper: RowMapper | None = None
     for position, item in enumerate(items, start=1):
         if isinstance(item, Record):
+            if type(item.time) is not int or not MIN_NS <= item.time <= MAX_NS:
+                problems.report(
+                    "M004",
+                    f"Record time {item.time!r} is not an int64 epoch-nanosecond instant "
+                    "(1677-09-21 to 2262-04-11)",
+                    item.origin or Origin(source, position),
+                )
+                continue
             yield [(item.time, item.target, item.value, item.origin)]
             continue
         if mapper is None:
