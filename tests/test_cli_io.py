@@ -105,3 +105,21 @@ def test_fmt_explains_xml_and_non_utf8_input(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "C004 the file is not valid UTF-8" in result.output
     assert "this is WSLA XML; wsla fmt formats .wsla files" in result.output
+
+
+def test_evaluate_with_no_usable_record_is_not_a_success(tmp_path: Path) -> None:
+    data = tmp_path / "other.csv"  # matches no table of the binding
+    data.write_text("ts,op,rt_ms,ok\n1735689600000,getQuote,12.0,true\n")
+    spec = ROOT / "specs" / "workload-shop.xml"
+    binding = ROOT / "specs" / "workload.binding.toml"
+    result = CliRunner().invoke(
+        cli, ["evaluate", str(spec), str(data), "--binding", str(binding), "-q"]
+    )
+    assert result.exit_code == 1
+    assert "M008" in result.output
+    assert "nothing was evaluated" in result.output
+    unwritable = CliRunner().invoke(
+        cli,
+        ["evaluate", str(spec), str(data), "--binding", str(binding), "--html", "/no/dir/r.html"],
+    )
+    assert unwritable.exit_code == 2

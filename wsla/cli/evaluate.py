@@ -210,6 +210,10 @@ def command(
             parse_zone(zone)
         except TimestampError as exc:
             raise click.BadParameter(exc.message, param_hint="'--zone'") from None
+    from wsla.cli.io import check_writable
+
+    check_writable(json_out, "'--json'")
+    check_writable(html_out, "'--html'")
     try:
         code = _run(
             spec=spec,
@@ -308,7 +312,7 @@ def _run(
         return EXIT_FINDINGS
     if progress is not None:
         progress.clear()
-    _print_diagnostics(result.problems)
+    _print_diagnostics([*result.problems, *result.diagnostics])
     if json_out is not None:
         document = render_json(result, all_outcomes=all_outcomes, trace=trace)
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -326,6 +330,10 @@ def _run(
 
         page = render_html(result, load_spec(spec))
         Path(html_out).write_text(page, encoding="utf-8")
+    if result.records == 0 and result.problems:
+        # every input was refused: an evaluation of nothing is no "evaluated" answer
+        click.echo("wsla: no measurement could be used; nothing was evaluated", err=True)
+        return EXIT_FINDINGS
     violated = any(s.violations for s in result.summaries.values())
     return EXIT_FINDINGS if fail_on_violation and violated else EXIT_OK
 
