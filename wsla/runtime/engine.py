@@ -609,12 +609,16 @@ class Evaluator:
 
     def finish(self, to: int | datetime | None = None) -> Result:
         """Apply every buffered record, process ticks up to ``to`` (default: the window's
-        end, else the last record) and return the :class:`Result`."""
+        end, else the later of the last record and the last :meth:`advance`) and return
+        the :class:`Result`."""
         if not self._finished:
             self._release(None)
-            end = (
-                to_ns(to) if to is not None else self._end if self._end is not None else self._last
-            )
+            end = to_ns(to) if to is not None else self._end
+            if end is None:
+                # the later of the last record and the last advance(): ticks advance()
+                # processed belong to the window whose summaries are returned
+                reached = [m for m in (self._last, self._watermark) if m is not None]
+                end = max(reached) if reached and max(reached) != FAR_PAST else None
             if end is not None:
                 self._begin(end)
                 self._ticks_until(end)
