@@ -599,3 +599,23 @@ def test_dsl_size_limit_counts_utf8_bytes_and_is_configurable() -> None:
     text = "// " + "\U0001f600" * 100 + "\n" + DSL
     limit = Limits(max_dsl_bytes=len(text) + 10)
     assert [d.code for d in loads_dsl(text, "x.wsla", limits=limit)[1]] == ["L108"]
+
+
+def test_parquet_timestamp_beyond_datetime_is_m010_not_a_traceback(tmp_path: Path) -> None:
+    # Found 2026-11-25 (fuzz/run.py --target parquet --seed 1125, case 6153): a naive
+    # timestamp column holding a value beyond year 9999 raised OverflowError from
+    # to_pylist; a zoned one ArrowInvalid when cast to nanoseconds.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for zone in (None, "UTC"):
+        table = pa.table(
+            {
+                "time": pa.array([2**62], pa.timestamp("ms", tz=zone)),
+                "target": [UTIL],
+                "value": [1.0],
+            }
+        )
+        path = tmp_path / f"far-{zone}.parquet"
+        pq.write_table(table, path)
+        assert _read(path) == ([], ["M010"]), zone

@@ -120,8 +120,9 @@ def read_parquet(
                 if batch is None:
                     break
                 columns = _columns(batch, mapper)
-            except (OSError, ValueError, pa.ArrowException) as exc:
-                # UnicodeDecodeError is a ValueError, ArrowInvalid both.
+            except (OSError, ValueError, OverflowError, pa.ArrowException) as exc:
+                # UnicodeDecodeError is a ValueError, ArrowInvalid both; OverflowError:
+                # a naive timestamp beyond datetime's range (year 9999).
                 problems.report(
                     "M010",
                     f"cannot read row group {group} of {name}: {_short(exc)}",
