@@ -239,8 +239,6 @@ def percentile(s: Series, percent: Value) -> Value:
     if percent == 100 or len(vals) == 1:
         return float(max(vals))
     i, n = _cut(percent)
-    if n > 1_000_000:
-        return None
     # the i-th of statistics.quantiles(vals, n=n, method="inclusive"), computed alone with
     # the very same arithmetic (quantiles would build all n-1 cut points)
     data = sorted(vals)
