@@ -282,8 +282,9 @@ def _run(
         try:
             chosen = binding_from_options(bind)
         except BindingError as exc:
+            # --bind is an option: a malformed one is a usage error, like any bad option
             _print_diagnostics(exc.diagnostics)
-            return EXIT_FINDINGS
+            return EXIT_USAGE
     progress = _Progress() if _stderr_is_tty() else None
     try:
         result = evaluate(
