@@ -123,3 +123,9 @@ def test_evaluate_with_no_usable_record_is_not_a_success(tmp_path: Path) -> None
         ["evaluate", str(spec), str(data), "--binding", str(binding), "--html", "/no/dir/r.html"],
     )
     assert unwritable.exit_code == 2
+
+
+def test_validate_unwritable_report_is_a_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["validate", str(STOCK_XML), "-o", "/nonexistent-dir/r"])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output

@@ -151,6 +151,9 @@ def command(
       2  usage or configuration error
       3  internal error of wsla
     """
+    from wsla.cli.io import check_writable
+
+    check_writable(output_file, "'-o' / '--output-file'")
     try:
         code = _run(
             paths=paths,
