@@ -619,3 +619,13 @@ def test_parquet_timestamp_beyond_datetime_is_m010_not_a_traceback(tmp_path: Pat
         path = tmp_path / f"far-{zone}.parquet"
         pq.write_table(table, path)
         assert _read(path) == ([], ["M010"]), zone
+
+
+def test_parquet_footer_arrow_cannot_map_is_m010() -> None:
+    # Found 2026-11-25 (fuzz/run.py --target parquet --seed 4242, cases 5188 and 7070):
+    # a mutated footer made ParquetFile() raise ArrowNotImplementedError ("Integers with
+    # more than 64 bits not implemented"), which is not an OSError nor a ValueError.
+    import fuzz_support
+
+    for number in (5188, 7070):
+        fuzz_support.run_target("parquet", fuzz_support.case_for("parquet", 4242, number))

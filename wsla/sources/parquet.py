@@ -88,15 +88,18 @@ def read_parquet(
             help="pip install 'wsla[parquet]'",
         )
         return
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
         handle = pq.ParquetFile(str(path))
-    except (OSError, ValueError) as exc:
-        problems.report("M010", f"cannot read {name}: {exc}", Origin(name, 1))
+        header = list(handle.schema_arrow.names)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        # ArrowNotImplementedError (a mutated footer: "Integers with more than 64 bits")
+        # is neither an OSError nor a ValueError.
+        problems.report("M010", f"cannot read {name}: {_short(exc)}", Origin(name, 1))
         return
     mapper = compile_mapper()
-    header = list(handle.schema_arrow.names)
     missing = [c for c in mapper.columns if c not in header]
     if missing:
         problems.report(
@@ -106,8 +109,6 @@ def read_parquet(
             Origin(name, 1),
         )
         return
-    import pyarrow as pa
-
     wanted = list(dict.fromkeys(mapper.columns))
     first = 1
     # Row group by row group, so a corrupt one (bad compression, invalid UTF-8 in a
