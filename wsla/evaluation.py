@@ -97,7 +97,10 @@ def load_spec(path: str | Path) -> Spec:
 
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        from wsla.limits import DEFAULT_LIMITS
+
+        with Path(path).open("rb") as handle:  # no more than read_spec will accept (L101)
+            data = handle.read(DEFAULT_LIMITS.max_input_bytes + 1)
     except OSError as exc:
         raise EvaluationError(
             [diagnostic("C001", f"cannot read {name}: {exc.strerror or exc}", Span(name, 1, 1))]

@@ -28,10 +28,14 @@ STDIN_NAME = "<stdin>"
 
 def read_bytes(path: str | Path) -> tuple[bytes, str]:
     """The content of ``path`` (``-``: standard input) and the name to show for it."""
+    from wsla.limits import DEFAULT_LIMITS
+
+    cap = DEFAULT_LIMITS.max_input_bytes + 1  # read_spec refuses more (L101): read no more
     if str(path) == STDIO:
-        return sys.stdin.buffer.read(), STDIN_NAME
+        return sys.stdin.buffer.read(cap), STDIN_NAME
     try:
-        return Path(path).read_bytes(), str(path)
+        with Path(path).open("rb") as handle:
+            return handle.read(cap), str(path)
     except OSError as exc:
         raise click.FileError(str(path), hint=exc.strerror or str(exc)) from None
 
