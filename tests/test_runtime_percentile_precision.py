@@ -17,3 +17,10 @@ def test_fine_percents_interpolate_like_numpy(percent: float) -> None:
     expected = float(np.percentile(values, percent))
     assert got is not None
     assert got == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("percent", [1e-320, 5e-324, 1e-300])
+def test_subnormal_percents_are_the_minimum_not_an_overflow(percent: float) -> None:
+    values = [3.0, 1.0, 2.0, float(2**60)]
+    got = over_queue(lambda q: Percentile(input=q, percent=FloatScalar(value=percent)), values)
+    assert got == 1.0

@@ -218,6 +218,10 @@ def count(s: Series) -> Value:
     return len(s)
 
 
+_FLOAT_SAFE_WEIGHT = 2**53
+"""Above this, interpolation weights are no longer exact doubles."""
+
+
 @cache
 def _cut(percent: int | float) -> tuple[int, int]:
     """``percent`` / 100 as an exact fraction ``i / n`` (the quantiles cut to take)."""
@@ -243,6 +247,11 @@ def percentile(s: Series, percent: Value) -> Value:
     # the very same arithmetic (quantiles would build all n-1 cut points)
     data = sorted(vals)
     j, delta = divmod(i * (len(data) - 1), n)
+    if n > _FLOAT_SAFE_WEIGHT:
+        # weights beyond a double's range (a percent like 1e-320): the same interpolation
+        # computed exactly and rounded once
+        low, high = Fraction(data[j]), Fraction(data[j + 1])
+        return float((low * (n - delta) + high * delta) / n)
     return float((data[j] * (n - delta) + data[j + 1] * delta) / n)
 
 
