@@ -21,13 +21,21 @@ _LIMB = 32
 _INT_SAFE = 1 << 62
 
 
+def _peak(values: Any) -> int:
+    """The largest magnitude of an int array, in Python ints (``np.abs`` of the smallest
+    int64 is itself, negative)."""
+    if not len(values):
+        return 0
+    return max(int(values.max()), -int(values.min()))
+
+
 def exact_sums(np: Any, values: Any, starts: Any, counts: Any) -> list[Any]:
     """Per segment the sum the engine's ``exact_sum`` gives: an exact ``int`` for int64
     data, the correctly rounded float (as ``math.fsum``) for float64 data."""
     if len(starts) == 0:
         return []
     if values.dtype.kind in "iu":
-        peak = int(np.abs(values).max()) if len(values) else 0
+        peak = _peak(values)
         if peak * int(counts.max()) >= _INT_SAFE:
             return [HARD] * len(starts)
         return [int(s) for s in np.add.reduceat(values, starts).tolist()]
@@ -58,10 +66,12 @@ def exact_sums(np: Any, values: Any, starts: Any, counts: Any) -> list[Any]:
         exact = (h << _LIMB) + lw
         if exact == 0 or (bad is not None and bad[i]):
             out.append(HARD)  # signed zeros and non-finite sums: fsum's own rules
-        elif low < 0:
-            out.append(exact / scale)  # int / int is correctly rounded in Python
         else:
-            out.append(float(exact << low))
+            try:
+                # int / int is correctly rounded in Python
+                out.append(exact / scale if low < 0 else float(exact << low))
+            except OverflowError:
+                out.append(HARD)  # beyond a double: the engine's own rule for overflow
     return out
 
 
@@ -160,7 +170,7 @@ def k_percentile(
             for i in np.flatnonzero(mixed).tolist():
                 out_f[i] = HARD
         return out_f
-    peak = int(np.abs(values).max()) if len(values) else 0
+    peak = _peak(values)
     if peak * n >= _INT_SAFE:
         return [HARD] * n_seg
     num = a * (n - delta) + b * delta
