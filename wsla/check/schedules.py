@@ -147,7 +147,7 @@ def _calendar_problems(period: CalendarPeriod) -> Iterator[tuple[str, str, str]]
 
         try:
             zoneinfo.ZoneInfo(zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # a name too long
             yield (
                 "S004",
                 f"ConditionTimeZone `{period.time_zone}` is neither an IANA zone nor an offset",

@@ -71,7 +71,7 @@ def parse_zone(text: str) -> tzinfo:
 
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name too long
         raise PeriodError(
             f"ConditionTimeZone {text!r} is neither an IANA zone nor an offset"
         ) from exc

@@ -111,7 +111,7 @@ def parse_zone(name: str) -> tzinfo:
 
     try:
         return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
         raise TimestampError(
             "M013", f"unknown time zone {name!r} (an IANA name or an offset such as +01:00)"
         ) from None
