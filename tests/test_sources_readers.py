@@ -295,7 +295,8 @@ def test_csv_and_jsonl_read_back_what_was_written(rows: list[tuple[int, str, obj
         )
         for path in (csv_path, jsonl_path):
             records, problems = read([path], index)
-            assert problems.total == 0
+            # generated rows may repeat: a warning (M016), nothing else
+            assert set(problems.counts) <= {"M016"}
             got = [(r.time, r.target, r.value, type(r.value)) for r in records]
             assert got == [(t, g, v, type(v)) for t, g, v in rows]
 

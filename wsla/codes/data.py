@@ -177,4 +177,19 @@ CODES: tuple[Code, ...] = (
         good="time,target,value\n2025-01-01T00:00:01Z,GetQuote#invocation,5",
         bad_lang="csv",
     ),
+    Code(
+        "M016",
+        _W,
+        "duplicated row",
+        "A row repeats the row just before it in the same input exactly (same time, same "
+        "key and the same values in every bound column). It is applied like any other row "
+        "(two identical requests in the same millisecond are possible), but a whole block "
+        "of such rows usually means a log shipped twice or a retry that wrote again, which "
+        "would count every invocation twice. Remove the copies, or ignore the warning when "
+        "the repeats are real.",
+        bad="time,target,value\n2025-01-01T00:00:01Z,GetQuote/Load,2\n"
+        "2025-01-01T00:00:01Z,GetQuote/Load,2",
+        good="time,target,value\n2025-01-01T00:00:01Z,GetQuote/Load,2",
+        bad_lang="csv",
+    ),
 )

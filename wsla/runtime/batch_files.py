@@ -107,6 +107,7 @@ class _Input:
         self.objects = dict(table.objects)
         self.targets: dict[str, list[str | None]] = {}
         self.last: int | None = None
+        self.tail: tuple[Any, ...] | None = None  # the last row read, for M016 across chunks
         self.done = False
         # pending rows: times, key codes (per chunk names), values per feed
         self.t: Any = np.zeros(0, dtype=np.int64)
@@ -133,6 +134,31 @@ class _Input:
             out.append(found[0] if found else None)
         self.targets[key] = out
         return out
+
+    def _refuse_duplicates(self, t: Any, names: list[str], codes: Any, values: list[Any]) -> None:
+        """Unsupported when a row repeats the row before it in what it feeds: the row
+        readers report those (M016), comparing the records of adjacent rows."""
+        np = self.np
+        used = np.array(
+            [[x is not None for x in self._resolve(n)] for n in names], dtype=bool
+        ).reshape(len(names), len(values))[codes]
+        n = len(t)
+        if self.tail is not None:
+            t0, name0, values0 = self.tail
+            if (
+                int(t[0]) == t0
+                and names[codes[0]] == name0
+                and used[0].any()
+                and all(not used[0, f] or v[0] == values0[f] for f, v in enumerate(values))
+            ):
+                raise Unsupported("duplicated rows")
+        if n > 1:
+            same = (t[1:] == t[:-1]) & (codes[1:] == codes[:-1]) & used[1:].any(axis=1)
+            for f, v in enumerate(values):
+                same &= ~used[1:, f] | (v[1:] == v[:-1])
+            if same.any():
+                raise Unsupported("duplicated rows")
+        self.tail = (int(t[-1]), names[codes[-1]], tuple(v[-1] for v in values))
 
     def pull(self) -> bool:
         """Read the next chunk into the pending rows; False at the end of the file."""
@@ -197,6 +223,7 @@ class _Input:
                 x is not None and x not in self.vectorized for x in targets
             ):
                 raise Unsupported("a row's records in order")
+        self._refuse_duplicates(t, names, codes, values)
         # append to the pending rows (re-coding keys to the union of names)
         where = {n: i for i, n in enumerate(self.names)}
         remap = np.array([where.setdefault(n, len(where)) for n in names], dtype=np.int32)

@@ -71,7 +71,7 @@ class DataProblems:
         if self.counts[code] > self.keep and self.policy is OnError.REPORT:
             return
         found = diagnostic(code, message, origin_span(origin), help=help)
-        if self.policy is OnError.FAIL:
+        if self.policy is OnError.FAIL and found.is_error:
             self._kept.append(found)
             raise DataAbort(found)
         self._kept.append(found)

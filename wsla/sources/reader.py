@@ -110,7 +110,7 @@ def read_input(
         if table is None:
             return iter(())
         compile_mapper = partial(compile_table, table, index, problems, text_is_typed=typed)
-        return reader(name, compile_mapper, problems)
+        return _flag_duplicates(reader(name, compile_mapper, problems), problems)
     table = binding.tables[0] if binding.tables else DEFAULT_BINDING.tables[0]
     mapper: Callable[[], RowMapper] = partial(
         compile_table, table, index, problems, text_is_typed=True
@@ -118,6 +118,29 @@ def read_input(
     if _is_arrow(data):
         return read_arrow(data, mapper, problems)
     return read_iterable(data, mapper, problems, ints_are_ns=binding.implicit)
+
+
+def _flag_duplicates(
+    rows: Iterator[list[RawRecord]], problems: DataProblems
+) -> Iterator[list[RawRecord]]:
+    """The rows of one file, unchanged; a row that repeats the row on the line just
+    before it (the same records but for their line) is reported as M016 and still applied."""
+    previous: list[tuple[Any, ...]] | None = None
+    previous_line = -1
+    for made in rows:
+        key = [(t, target, value) for t, target, value, _origin in made]
+        origin = made[0][3]
+        adjacent = isinstance(origin, Origin) and origin.line == previous_line + 1
+        if adjacent and key == previous:
+            problems.report(
+                "M016",
+                f"this row repeats line {previous_line} exactly",
+                origin,
+                help="a log shipped twice counts every invocation twice; remove the copies",
+            )
+        previous = key
+        previous_line = origin.line if isinstance(origin, Origin) else 0
+        yield made
 
 
 def _table(binding: Binding, name: str, problems: DataProblems) -> Table | None:
