@@ -386,22 +386,38 @@ class Chain(pp.ParseElementEnhance):
         self.fold = fold
 
     def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
-        loc, first = self.expr._parse(instring, loc, do_actions, callPreParse=False)
-        items = list(first)
-        match = self.op_re.match(instring, loc)
-        while match is not None:
-            try:
-                loc, more = self.expr._parse(instring, match.end(), do_actions)
-            except pp.ParseSyntaxException:
-                raise
-            except pp.ParseBaseException as exc:
-                raise pp.ParseSyntaxException._from_exception(exc) from None
-            items.append(match.group(1))
-            items.extend(more)
-            match = self.op_re.match(instring, loc)
+        loc, items = _chain(self.expr, instring, loc, do_actions, self.op_re, keep=True)
         if not do_actions or len(items) == 1:
             return loc, items
         return loc, [self.fold(instring, items)]
+
+
+def _chain(
+    expr: pp.ParserElement,
+    instring: str,
+    loc: int,
+    do_actions: bool,
+    separator: re.Pattern[str],
+    *,
+    keep: bool,
+) -> tuple[int, list[Any]]:
+    """``item (separator item)*`` read in one loop; an item is required after a
+    separator (error stop). ``keep`` puts the separator's group 1 between the items."""
+    loc, first = expr._parse(instring, loc, do_actions, callPreParse=False)
+    items = list(first)
+    match = separator.match(instring, loc)
+    while match is not None:
+        try:
+            loc, more = expr._parse(instring, match.end(), do_actions)
+        except pp.ParseSyntaxException:
+            raise
+        except pp.ParseBaseException as exc:
+            raise pp.ParseSyntaxException._from_exception(exc) from None
+        if keep:
+            items.append(match.group(1))
+        items.extend(more)
+        match = separator.match(instring, loc)
+    return loc, items
 
 
 class Typed(pp.ParseElementEnhance):
@@ -445,19 +461,7 @@ class Separated(pp.ParseElementEnhance):
     _comma = re.compile(_SPACE + ",")
 
     def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
-        loc, first = self.expr._parse(instring, loc, do_actions, callPreParse=False)
-        items = list(first)
-        match = self._comma.match(instring, loc)
-        while match is not None:
-            try:
-                loc, more = self.expr._parse(instring, match.end(), do_actions)
-            except pp.ParseSyntaxException:
-                raise
-            except pp.ParseBaseException as exc:
-                raise pp.ParseSyntaxException._from_exception(exc) from None
-            items.extend(more)
-            match = self._comma.match(instring, loc)
-        return loc, items
+        return _chain(self.expr, instring, loc, do_actions, self._comma, keep=False)
 
 
 class Statements(pp.ParseElementEnhance):
