@@ -52,11 +52,15 @@ EXPECTED: dict[str, tuple[list[tuple[str, int]], list[int]]] = {
     "invalid-utf8.csv": ([("M010", 3)], []),
     "duplicated-rows.csv": ([("M016", 4), ("M016", 6)], [2, 3, 4, 5, 6]),
     "unsorted-rows.csv": ([], [2, 3, 4, 5]),
+    "late-records.csv": ([], list(range(2, 64))),
     "negative-response-time.csv": ([("M015", 3), ("M015", 4)], [2]),
 }
 """File → (problems as (code, line), lines of the records read)."""
 
 NEEDS_BINDING: set[str] = set()
+
+LATE: dict[str, int] = {"unsorted-rows.csv": 2, "late-records.csv": 60}
+"""File → records the engine finds late: readers pass them on, evaluate reports M017."""
 
 
 @cache
@@ -116,7 +120,10 @@ def test_evaluate_counts_the_problems(name: str, tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     report = json.loads(out.read_text("utf-8"))
     expected = Counter(code for code, _ in EXPECTED[name][0])
+    if name in LATE:
+        expected["M017"] = LATE[name]
     assert report["problems"]["counts"] == dict(expected)
+    assert report["records"]["late"] == LATE.get(name, 0)
     assert report["records"]["read"] == len(EXPECTED[name][1])
 
 

@@ -29,7 +29,7 @@ from wsla.api import WslaError
 from wsla.diagnostics import Diagnostic, has_errors
 from wsla.model import Spec
 from wsla.runtime.engine import Evaluator, Result
-from wsla.runtime.outcomes import Outcome
+from wsla.runtime.outcomes import LateRecord, Outcome
 from wsla.runtime.plan import Plan, PlanError, compile_plan
 from wsla.sources.binding import (
     DEFAULT_BINDING,
@@ -42,6 +42,7 @@ from wsla.sources.binding import (
 )
 from wsla.sources.problems import DataAbort, DataProblems, OnError
 from wsla.sources.reader import data_format, read_raw
+from wsla.sources.record import Origin
 from wsla.sources.targets import TargetIndex
 from wsla.sources.timestamps import TimeFormat, TimestampError, parse_time
 
@@ -225,6 +226,10 @@ def evaluate(
             raise EvaluationError(exc.diagnostics) from None
     begin, finish_at = parse_instant(start), parse_instant(end)
     problems = DataProblems(on_error)
+    user_keep = keep
+    if keep is not None:
+        # late records are reported as M017 from the outcomes, whatever the caller keeps
+        keep = _keeping_late(keep)
     inputs = _inputs(data)
     index = TargetIndex.of_plan(plan)
     evaluator = Evaluator(
@@ -248,7 +253,7 @@ def evaluate(
             plan, inputs, table_binding, index, on_error, options, progress, keep, engine
         )
         if done is not None:
-            return _extend(done[0], plan, done[1], inputs, spec)
+            return _extend(done[0], plan, done[1], inputs, spec, user_keep)
     records = read_raw(inputs, table_binding, index, problems)
     if progress is not None:
         records = _counting(records, progress)
@@ -260,7 +265,7 @@ def evaluate(
     result = evaluator.finish(finish_at)
     if keep is not None:
         result = dataclasses.replace(result, outcomes=tuple(o for o in result.outcomes if keep(o)))
-    return _extend(result, plan, problems, inputs, spec)
+    return _extend(result, plan, problems, inputs, spec, user_keep)
 
 
 ENGINES = ("auto", "batch", "event")
@@ -330,13 +335,53 @@ def _counting(records: Iterator[RawRecord], progress: Callable[[int], None]) -> 
     progress(count)
 
 
-def _extend(
+def _keeping_late(keep: Callable[[Outcome], bool]) -> Callable[[Outcome], bool]:
+    def keep_or_late(outcome: Outcome) -> bool:
+        return isinstance(outcome, LateRecord) or keep(outcome)
+
+    return keep_or_late
+
+
+def _report_late(outcomes: Iterable[Outcome], problems: DataProblems) -> None:
+    """One M017 per late record, at its file and line; :class:`DataProblems` keeps the
+    first ones and counts the rest (M014), as for every data code."""
+    from wsla.runtime.values import ns_to_iso
+
+    for outcome in outcomes:
+        if not isinstance(outcome, LateRecord):
+            continue
+        problems.report(
+            "M017",
+            f"record for {outcome.target} at {ns_to_iso(outcome.record_time)} is older than "
+            f"the watermark {ns_to_iso(outcome.watermark)}: counted, not applied",
+            _origin(outcome.origin),
+            help="sort the input by time, or allow lateness (--allowed-lateness)",
+        )
+
+
+def _origin(text: str | None) -> Origin | None:
+    """The engine keeps a record's origin as ``file:line`` text; back to an Origin."""
+    if text is None:
+        return None
+    source, _, line = text.rpartition(":")
+    if source and line.isdigit():
+        return Origin(source, int(line))
+    return Origin(text, 1)
+
+
+def _extend(  # noqa: PLR0917 (evaluate's own values, passed on)
     result: Result,
     plan: Plan,
     problems: DataProblems,
     inputs: list[DataInput],
     spec: Spec | Plan | str | Path,
+    keep: Callable[[Outcome], bool] | None = None,
 ) -> EvaluationResult:
+    if result.late_records:
+        _report_late(result.outcomes, problems)
+        if keep is not None:
+            kept = tuple(o for o in result.outcomes if keep(o))
+            result = dataclasses.replace(result, outcomes=kept)
     base = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
     return EvaluationResult(
         **base,

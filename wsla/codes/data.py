@@ -192,4 +192,20 @@ CODES: tuple[Code, ...] = (
         good="time,target,value\n2025-01-01T00:00:01Z,GetQuote/Load,2",
         bad_lang="csv",
     ),
+    Code(
+        "M017",
+        _W,
+        "late record",
+        "A record is older than the watermark when it arrives: the newest event time seen "
+        "so far minus the allowed lateness (0 by default). Records must come in event-time "
+        "order up to that lateness; an older one is counted and reported here with its file "
+        "and line, and not applied (it would change outcomes already decided). Sort the "
+        "input by time, or allow lateness (`--allowed-lateness 10s`): records up to that "
+        "much older than the newest are then buffered and applied in event-time order.",
+        bad="time,target,value\n2025-01-01T00:00:05Z,GetQuote/Load,2\n"
+        "2025-01-01T00:00:01Z,GetQuote/Load,3",
+        good="time,target,value\n2025-01-01T00:00:01Z,GetQuote/Load,3\n"
+        "2025-01-01T00:00:05Z,GetQuote/Load,2",
+        bad_lang="csv",
+    ),
 )

@@ -112,7 +112,11 @@ def render_summary(result: EvaluationResult) -> str:
                 _plural(counts["action_requests"], "action request"),
                 _plural(counts["data_gaps"], "data gap"),
                 _plural(result.late_records, "late record"),
-                _plural(sum(result.problem_counts.values()), "malformed record"),
+                # late records (M017) are already counted as late just before
+                _plural(
+                    sum(n for code, n in result.problem_counts.items() if code != "M017"),
+                    "malformed record",
+                ),
             ]
         ),
     ]
