@@ -17,8 +17,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from lxml import etree
 
@@ -292,15 +291,22 @@ def parse_xml(
                 Span(path, line, 1),
             )
         ]
+    if _too_many_nodes(data, limits.max_elements):
+        return None, [
+            diagnostic(
+                "L103",
+                f"the document has more than {limits.max_elements:,} elements "
+                "(Limits.max_elements)",
+                Span(path, 1, 1),
+                help="split the spec, or raise the limit for a trusted document",
+            )
+        ]
     parser, blocker = safe_parser()
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         return None, [_syntax_diagnostic(exc, path)]
     tree = root.getroottree()
-    too_many = _element_count_diagnostic(root, path, limits.max_elements)
-    if too_many is not None:
-        return None, [too_many]
     diagnostics = _doctype_diagnostics(tree, data, path)
     if blocker.blocked and not diagnostics:
         diagnostics.append(
@@ -329,17 +335,103 @@ def parse_xml(
     return tree, []
 
 
-def _element_count_diagnostic(root: Element, path: str | None, limit: int) -> Diagnostic | None:
-    # Counted right after parsing, before anything builds per-element structures (the
-    # schema check, error mapping, the model). Comments and PIs count too: harmless.
-    if sum(1 for _ in islice(root.iter(), limit + 1)) <= limit:
-        return None
-    return diagnostic(
-        "L103",
-        f"the document has more than {limit:,} elements (Limits.max_elements)",
-        Span(path, 1, 1),
-        help="split the spec, or raise the limit for a trusted document",
+# Encodings in which every byte 0x3C is "<" and every 0x2F is "/" (ASCII supersets).
+_BYTE_ENCODINGS = re.compile(
+    rb"(?i)(?:utf-?8|(?:us-)?ascii|iso[-_]?8859[-_]\d+|latin-?\d+|windows-125\d|cp125\d)\Z"
+)
+_DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]{0,200}?encoding\s*=\s*["']([^"']{0,40})["']""")
+_WIDE_MARKS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<", b"\x00\x00")
+_COUNT_CHUNK = 1 << 20
+
+
+class _TooMany(Exception):
+    """Raised by :class:`_NodeCounter` to stop the parser once the limit is crossed."""
+
+
+class _NodeCounter:
+    """Parser target counting elements, comments and processing instructions."""
+
+    def __init__(self, limit: int) -> None:
+        self.count = 0
+        self.limit = limit
+
+    def _one(self) -> None:
+        self.count += 1
+        if self.count > self.limit:
+            raise _TooMany
+
+    def start(self, tag: object, attrib: object) -> None:
+        self._one()
+
+    def comment(self, text: object) -> None:
+        self._one()
+
+    def pi(self, target: object, data: object = None) -> None:
+        self._one()
+
+    def close(self) -> int:
+        return self.count
+
+
+def _node_bound(data: bytes) -> int:
+    """An upper bound on the elements, comments and PIs of ``data``, found at C speed.
+
+    Every one of them begins with a "<" that is not followed by "/", and a "<" in text
+    or an attribute must be escaped; a "<" inside a comment or CDATA section only makes
+    the bound looser. Entity references become nodes too when a DOCTYPE lets them stand
+    unexpanded, so every "&" counts.
+    """
+    if data.startswith(_WIDE_MARKS):
+        # UTF-16/32: each "<" is still a 0x3C byte, but a 0x3C 0x2F pair may be part of
+        # a character, so nothing is subtracted.
+        return data.count(b"<") + data.count(b"&")
+    head = data[:512].removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    found = _DECLARED_ENCODING.match(head)
+    if not head.startswith(b"<") or (
+        found is not None and not _BYTE_ENCODINGS.match(found.group(1).strip())
+    ):
+        # EBCDIC, UTF-7, ISO-2022…: "<" need not be the byte 0x3C. Count exactly.
+        return len(data)
+    return data.count(b"<") - data.count(b"</") + data.count(b"&")
+
+
+def _too_many_nodes(data: bytes, limit: int) -> bool:
+    """Whether ``data`` has more than ``limit`` elements (comments and PIs count too),
+    decided before libxml2 builds a tree: ten million empty elements (38 MB) would take
+    over a gigabyte as a tree.
+
+    The smallest node (``<x/>``) takes four characters, and :func:`_node_bound` bounds
+    the count from above at C speed; only when both exceed ``limit`` does a streaming
+    parse (no tree, the same hardened options) count exactly, stopping at ``limit + 1``.
+    """
+    if len(data) // 4 <= limit or _node_bound(data) <= limit:
+        return False
+    counter = _NodeCounter(limit)
+    # The options of :func:`safe_parser`, with a target instead of a tree.
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+        attribute_defaults=False,
+        collect_ids=False,
+        target=cast("etree.ParserTarget[int]", counter),
     )
+    parser.resolvers.add(_BlockExternal())
+    try:
+        for at in range(0, len(data), _COUNT_CHUNK):
+            parser.feed(data[at : at + _COUNT_CHUNK])
+        parser.close()
+    except _TooMany:
+        return True
+    except etree.LxmlError:
+        # Not well-formed: the full parse reports it, having built at most ``limit`` nodes.
+        return False
+    if b"<!DOCTYPE" in data:
+        # Entity references left unexpanded are nodes the target never sees.
+        return counter.count + data.count(b"&") > limit
+    return False
 
 
 def _doctype_diagnostics(tree: ElementTree, data: bytes, path: str | None) -> list[Diagnostic]:
