@@ -120,12 +120,14 @@ CODES: tuple[Code, ...] = (
     Code(
         "D013",
         _E,
-        "Comparison value with a unit",
-        "WSLA predicates compare an SLA parameter with a plain number, in the unit the "
-        "parameter declares (`parameter RT: float in ms = …`). A unit on the value would "
-        "be silently meaningless, so it is an error.",
-        bad="slo Fast obliged P on new value { ResponseTime < 500 ms }",
-        good="slo Fast obliged P on new value { ResponseTime < 500 }",
+        "Comparison unit without a parameter unit",
+        "A comparison value may carry a unit (`ResponseTime < 500 ms`); it is converted "
+        "into the unit of the compared SLA parameter, because WSLA compares with a plain "
+        "number in the parameter's unit. Here there is nothing to convert into: the "
+        "parameter declares no unit, or no parameter of that name is defined. Declare the "
+        "unit on the parameter, or write a plain number.",
+        bad="parameter ResponseTime: float = RT\n…\nResponseTime < 500 ms",
+        good="parameter ResponseTime: float in s = RT\n…\nResponseTime < 500 ms",
         bad_lang="wsla",
     ),
     Code(
@@ -268,6 +270,29 @@ CODES: tuple[Code, ...] = (
         "would cost quadratic time).",
         bad="const Huge = 1111…(5000 digits)…1111",
         good="const Huge = 1.0e300",
+        bad_lang="wsla",
+    ),
+    Code(
+        "D033",
+        _E,
+        "Unknown unit in a comparison",
+        "A comparison value written with a unit is converted into the SLA parameter's "
+        "unit, so both units must be known: ms, s, min, h, d (and their long spellings), "
+        "% (percent, pct), ratio (fraction), and rates such as requests/min. An unknown "
+        "unit on either side would make the converted number a guess.",
+        bad="parameter Latency: float in s = RT\n…\nLatency < 500 msec2",
+        good="parameter Latency: float in s = RT\n…\nLatency < 500 ms",
+        bad_lang="wsla",
+    ),
+    Code(
+        "D034",
+        _E,
+        "Incompatible unit in a comparison",
+        "A comparison value's unit measures something other than the SLA parameter's "
+        "unit (a duration against a fraction, a rate against a duration), so it cannot be "
+        "converted. Usually the value or the parameter is the wrong one.",
+        bad="parameter UpTime: float in ratio = U\n…\nUpTime > 500 ms",
+        good="parameter UpTime: float in ratio = U\n…\nUpTime > 99.5 %",
         bad_lang="wsla",
     ),
     Code(

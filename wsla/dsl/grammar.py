@@ -24,6 +24,7 @@ from typing import Any, cast
 import pyparsing as pp
 
 from wsla.dsl import vocabulary as vocab
+from wsla.dsl.quantities import BARE_UNIT_PATTERN
 from wsla.dsl.source import span_at
 from wsla.model import (
     ActionGuarantee,
@@ -89,6 +90,7 @@ from wsla.model import (
     ViolationPredicate,
     WebHosting,
 )
+from wsla.model.obligations import UnitLiteral
 from wsla.model.span import Span
 
 # --- structural errors raised by parse actions ----------------------------------------
@@ -914,19 +916,33 @@ def _fold_implies(s: str, items: list[Any]) -> Any:
     return node
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Written:
+    """A comparison value's number as written, or its unit, with offsets."""
+
+    text: str
+    value: Any
+    start: int
+    end: int
+
+
 def _build_comparison(s: str, start: int, end: int, toks: pp.ParseResults) -> Any:
-    parameter, op, value = toks[0], toks[1], toks[2]
+    parameter, op, number = toks[0], toks[1], toks[2]
+    written = None
     if len(toks) > 3:
+        # converted into the parameter's unit once the whole spec is read (quantities)
         unit = toks[3]
-        raise _fail(
-            s,
-            start,
-            "D013",
-            f"comparison value has a unit `{unit}`",
-            "WSLA compares with a plain number in the parameter's own unit; "
-            "declare the unit on the parameter (`parameter P: float in ms = …`)",
+        written = UnitLiteral(
+            number=number.text,
+            unit=" ".join(unit.value.split()),
+            span=span_at(s, number.start, unit.end),
         )
-    return _COMPARE[op](parameter=parameter, value=float(value), span=span_at(s, start, end))
+    return _COMPARE[op](
+        parameter=parameter,
+        value=float(number.value),
+        written=written,
+        span=span_at(s, start, end),
+    )
 
 
 # --- statements ------------------------------------------------------------------------
@@ -1410,11 +1426,18 @@ def grammar() -> pp.ParserElement:
     # logic
     expression = pp.Forward()
     expression.set_name("expression")
+    compared_number = _loc(number, lambda s, a, b, t: Written(s[a:b], t[0], a, b)).set_name(
+        "number"
+    )
+    value_unit = _loc(
+        pp.Regex(BARE_UNIT_PATTERN).set_name("unit") | string,
+        lambda s, a, b, t: Written(s[a:b], t[0], a, b),
+    ).set_name("unit")
     comparison = _loc(
         name
         + pp.one_of("== >= <= > <").set_name("comparison operator")
-        - number
-        - opt(pp.Regex(r"%|" + ident.re.pattern).set_name("unit")),
+        - compared_number
+        - opt(value_unit),
         _build_comparison,
     ).set_name("comparison")
     true_ = _loc(kw("true"), lambda s, a, b, t: TruePredicate(span=span_at(s, a, b))).set_name(

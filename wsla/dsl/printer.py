@@ -9,11 +9,14 @@ comment that ended a line of code stays at the end of that line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from wsla.dsl import vocabulary as vocab
 from wsla.dsl.grammar import call_signature
+from wsla.dsl.quantities import convert, literal_text, parameter_units
 from wsla.model import (
     ActionDescription,
     ActionGuarantee,
@@ -110,6 +113,9 @@ class Printer:
         self.next_comment = 0
         self.last_line: int | None = None
         """Source line of the code that ended the last printed line."""
+        self.units: Mapping[str, str | None] = {}
+        """SLA parameter units: a value written with a unit is printed so when it still
+        converts to the value (see :func:`expression`)."""
 
     # --- output and comments ---------------------------------------------------------
 
@@ -201,6 +207,7 @@ class Printer:
     # --- document ------------------------------------------------------------------------
 
     def spec(self, spec: Spec) -> None:
+        self.units = parameter_units(spec)
         parties = spec.parties
         self.block(
             0,
@@ -350,7 +357,9 @@ class Printer:
             _bind(lambda p, d: self.line(d, "valid " + _period(p), p), period)
             for period in slo.validity
         ]
-        items.append(lambda d: self.line(d, expression(slo.expression), slo.expression))
+        items.append(
+            lambda d: self.line(d, expression(slo.expression, units=self.units), slo.expression)
+        )
         self.line(depth, header + " {", slo, end=False)
         for emit in items:
             emit(depth + 1)
@@ -362,7 +371,11 @@ class Printer:
             header += " obliged " + ", ".join(map(vocab.format_name, guarantee.obliged))
         header += " " + _evaluation(guarantee.evaluation)
         self.line(depth, header + " {", guarantee, end=False)
-        self.line(depth + 1, "when " + expression(guarantee.expression), guarantee.expression)
+        self.line(
+            depth + 1,
+            "when " + expression(guarantee.expression, units=self.units),
+            guarantee.expression,
+        )
         for action in guarantee.actions:
             self.line(depth + 1, _qualified(action), action)
         self.line(depth + 1, "modality " + vocab.MODALITY_NAMES[guarantee.modality], None)
@@ -533,23 +546,32 @@ def arithmetic(node: Any, level: int = 0) -> str:
 
 
 _LOGIC_LEVEL = {"Implies": 1, "Or": 2, "And": 3}
+_NO_UNITS: Mapping[str, str | None] = MappingProxyType({})
 
 
-def expression(node: Expression, level: int = 0) -> str:
-    """A logical expression; ``implies`` is right-associative, ``and``/``or`` left."""
+def expression(
+    node: Expression, level: int = 0, *, units: Mapping[str, str | None] = _NO_UNITS
+) -> str:
+    """A logical expression; ``implies`` is right-associative, ``and``/``or`` left.
+
+    A comparison value written with a unit (``500 ms``) is printed as written when,
+    with the parameter units ``units``, it still converts to the value; otherwise (a
+    model from XML, a changed value or unit) the plain number is printed.
+    """
     if isinstance(node, Implies):
-        text = f"{expression(node.left, 2)} implies {expression(node.right, 1)}"
+        left = expression(node.left, 2, units=units)
+        text = f"{left} implies {expression(node.right, 1, units=units)}"
         return f"({text})" if level > 1 else text
     if isinstance(node, Or | And):
         own = _LOGIC_LEVEL[type(node).__name__]
         word = "or" if isinstance(node, Or) else "and"
-        text = f"{expression(node.left, own)} {word} {expression(node.right, own + 1)}"
+        left = expression(node.left, own, units=units)
+        text = f"{left} {word} {expression(node.right, own + 1, units=units)}"
         return f"({text})" if own < level else text
     if isinstance(node, Not):
-        return "not " + expression(node.operand, 4)
+        return "not " + expression(node.operand, 4, units=units)
     if isinstance(node, Comparison):
-        value = vocab.format_float(node.value)
-        return f"{vocab.format_name(node.parameter)} {node.symbol} {value}"
+        return f"{vocab.format_name(node.parameter)} {node.symbol} {_compared(node, units)}"
     if isinstance(node, TruePredicate):
         return "true"
     if isinstance(node, FalsePredicate):
@@ -559,6 +581,17 @@ def expression(node: Expression, level: int = 0) -> str:
     if isinstance(node, ViolationPredicate):
         return f"violation({vocab.format_name(node.slo)})"
     raise TypeError(f"not an expression: {node!r}")
+
+
+def _compared(node: Comparison, units: Mapping[str, str | None]) -> str:
+    written = node.written
+    if written is not None and node.parameter in units:
+        value = convert(node, written, units)
+        if isinstance(value, float) and (
+            value == node.value or (math.isnan(value) and math.isnan(node.value))
+        ):
+            return literal_text(written)
+    return vocab.format_float(node.value)
 
 
 def _qualified(action: QualifiedAction) -> str:

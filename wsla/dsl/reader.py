@@ -1,7 +1,9 @@
 """Reading ``.wsla`` text into the model, with coded diagnostics for every syntax error.
 
 The reader only reports syntax and structure (codes ``D…``); undefined names, types and
-units are the semantic checks' business.
+units are the semantic checks' business, except where reading needs them: a comparison
+value written with a unit is converted into its parameter's unit (``D013``, ``D033``,
+``D034`` when it cannot be).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic
 from wsla.dsl import vocabulary as vocab
 from wsla.dsl.grammar import BLOCK_KEYWORDS, DslError, did_you_mean, grammar
+from wsla.dsl.quantities import resolve_units
 from wsla.dsl.source import Scan, Source, scan
 from wsla.limits import DEFAULT_LIMITS, Limits
 from wsla.model.span import Span
@@ -130,6 +133,9 @@ def parse(
         )
     spec = result[0]
     assert isinstance(spec, Spec)
+    spec, problems = resolve_units(spec)
+    if problems:
+        return None, problems, lexical
     return spec, [], lexical
 
 

@@ -22,12 +22,29 @@ class Predicate:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class UnitLiteral:
+    """A comparison value as written with a unit in ``.wsla`` (``500 ms``, ``99.5 %``).
+
+    Presentation only: WSLA XML has no unit on ``Value``, so the model's value is the
+    number converted into the parameter's unit, and this is what the printer writes back.
+    """
+
+    number: str
+    """The number as written (``500``, ``99.5``)."""
+    unit: str
+    """The unit as written, blanks collapsed (``ms``, ``%``, ``transactions/h``)."""
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Comparison(Predicate):
     """``SLAParameter`` compared with a literal double ``Value``."""
 
     symbol: ClassVar[str] = ""
     parameter: str
     value: float
+    written: UnitLiteral | None = field(default=None, compare=False, repr=False)
+    """How the value was written, when it had a unit; not part of equality (like ``span``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

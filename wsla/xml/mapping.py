@@ -157,7 +157,8 @@ def _kind(hint: object) -> tuple[Kind, bool]:
 def element_fields(cls: type, skip: frozenset[str] = frozenset()) -> tuple[FieldMap, ...]:
     """The fields of ``cls`` stored as child elements, in document order.
 
-    Attribute fields (:data:`ATTRIBUTES`), ``span`` and the names in ``skip`` (fields a
+    Attribute fields (:data:`ATTRIBUTES`), fields outside equality (``span``, a
+    comparison's ``written`` unit) and the names in ``skip`` (fields a
     caller maps by hand, such as a service object's shared content) are left out.
     """
     return _element_fields(cls, skip)
@@ -168,7 +169,7 @@ def _element_fields(cls: Any, skip: frozenset[str]) -> tuple[FieldMap, ...]:
     hints = typing.get_type_hints(cls)
     out: list[FieldMap] = []
     for f in dataclasses.fields(cls):
-        if f.name == "span" or f.name in ATTRIBUTES or f.name in skip:
+        if not f.compare or f.name in ATTRIBUTES or f.name in skip:
             continue
         kind, optional = _kind(hints[f.name])
         element = FIELD_ELEMENTS.get(f.name) or _camel(f.name)
