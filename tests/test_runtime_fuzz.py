@@ -24,7 +24,7 @@ from wsla.model import (
     TSConstructor,
 )
 from wsla.model import functions as f
-from wsla.model.extensions import Count, IntervalSeries, Min, Percentile, Ratio
+from wsla.model.extensions import Count, IntervalSeries, Min, Percentile, Rate, Ratio
 from wsla.runtime.engine import Evaluator
 from wsla.runtime.plan import PlanError, compile_plan
 
@@ -60,6 +60,14 @@ def series_functions(scalar: Any) -> Any:
             RateOfChange,
             input=st.one_of(SERIES_REFS, scalar),
             interval=st.just(Interval(minutes=1)),
+        ),
+        st.builds(
+            Rate,
+            schedule=st.just("s"),
+            input=st.one_of(SCALAR_REFS, scalar),
+            per=st.sampled_from(
+                [Interval(seconds=1), Interval(milliseconds=7), Interval(months=1)]
+            ),
         ),
     )
 

@@ -40,7 +40,7 @@ from wsla.model import (
     ValueFunction,
     ValueOccurs,
 )
-from wsla.model.extensions import IntervalSeries, Percentile
+from wsla.model.extensions import IntervalSeries, Percentile, Rate
 from wsla.model.functions import SpanFunction
 
 SERIES = frozenset({"TS", "Q"})
@@ -75,7 +75,7 @@ def natural_category(fn: Function) -> str | None:
         return declared if declared in SERIES else "TS"
     if isinstance(fn, QConstructor):
         return "Q"
-    if isinstance(fn, RateOfChange | Arithmetic | Size | ValueFunction | Round):
+    if isinstance(fn, RateOfChange | Arithmetic | Size | ValueFunction | Round | Rate):
         return "number"
     if isinstance(fn, TSSelect | Aggregate):
         return None  # an element of the series: its type is the elements'
@@ -132,6 +132,7 @@ SIGNATURES: dict[type[Function], tuple[tuple[str, Need], ...]] = {
     SpanFunction: (("input", Need.SERIES), ("value", Need.SCALAR)),
     RateOfChange: (("input", Need.NUMERIC),),
     IntervalSeries: (("input", Need.SCALAR),),
+    Rate: (("input", Need.SCALAR),),
     Percentile: (("input", Need.SERIES), ("percent", Need.SCALAR | Need.NUMERIC)),
 }
 """Per function class: (field, what it needs). Subclasses not listed inherit by MRO."""

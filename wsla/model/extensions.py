@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from wsla.model.functions import Aggregate, Function, Input, Operand, ValueFunction
-from wsla.model.types import EXT_NS
+from wsla.model.types import EXT_NS, Interval
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -73,6 +73,25 @@ class Ratio(ValueFunction):
     namespace: ClassVar[str] = EXT_NS
 
 
-EXT_FUNCTIONS: tuple[type[Function], ...] = (IntervalSeries, Percentile, Min, Count, Ratio)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rate(Function):
+    """Events per ``per`` in each interval of ``schedule``: at each tick ``t_k`` the
+    number of new defined values of ``input`` with step times in ``[t_{k-1}, t_k)``
+    (the intervals of :class:`IntervalSeries`) times ``per`` / ``(t_k - t_{k-1})``.
 
-__all__ = ["EXT_FUNCTIONS", "Count", "IntervalSeries", "Min", "Percentile", "Ratio"]
+    An interval without events has the rate 0.0 (a known zero, not a gap); before the
+    first tick the rate is undefined. ``per`` is a fixed duration (no years or months).
+    E.g. requests per second over each minute: ``Rate(schedule=minutely, input=RT,
+    per=1 s)``.
+    """
+
+    xsi_type: ClassVar[str] = "Rate"
+    namespace: ClassVar[str] = EXT_NS
+    schedule: str
+    input: Input
+    per: Interval
+
+
+EXT_FUNCTIONS: tuple[type[Function], ...] = (IntervalSeries, Percentile, Min, Count, Ratio, Rate)
+
+__all__ = ["EXT_FUNCTIONS", "Count", "IntervalSeries", "Min", "Percentile", "Rate", "Ratio"]

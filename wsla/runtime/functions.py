@@ -3,7 +3,7 @@
 :data:`FUNCTIONS` maps each model class to a :class:`FunctionSpec`: which operands it
 takes (in order), which must be series or scalars, whether it yields a series, and the
 runtime node class. Pure functions are plain Python callables over operand values; the
-few with state over time (constructors, RateOfChange over a scalar, IntervalSeries) are
+few with state over time (constructors, RateOfChange over a scalar, IntervalSeries, Rate) are
 node classes. Rules follow reference §5 "Functions"; every choice left open there is in
 ``docs/semantics.md``.
 """
@@ -488,11 +488,7 @@ class IntervalSeriesNode(Node):
         return False
 
     def on_tick(self, time: int) -> bool:
-        ticker = self.ticker
-        if ticker.months:
-            lower = ticker.raw(ticker.first_after(time - 1) - 1)
-        else:  # fixed steps: the raw tick before this one
-            lower = time - ticker.fixed_ns
+        lower = interval_start(self.ticker, time)
         times, values = self.pending_t, self.pending_v
         cut = len(times)
         while cut and times[cut - 1] >= time:  # values of this very step: next interval
@@ -502,6 +498,51 @@ class IntervalSeriesNode(Node):
         # in place: the engine's fast path appends to these very lists
         del times[:cut]
         del values[:cut]
+        return True
+
+
+def interval_start(ticker: Any, time: int) -> int:
+    """The raw tick before the tick at ``time``: the interval it closes starts there."""
+    if ticker.months:
+        return int(ticker.raw(ticker.first_after(time - 1) - 1))
+    return time - int(ticker.fixed_ns)  # fixed steps
+
+
+class RateNode(Node):
+    """Counts the input's new defined values; at each tick, their number in the interval
+    just closed per ``Per`` (see :class:`wsla.model.extensions.Rate`)."""
+
+    # ``interval_ns`` (Per) and ``ticker`` are structure for checkpoints, ``pending_t`` state
+    __slots__ = ("interval_ns", "pending_t", "ticker")
+    changes_on_input = False
+
+    def __init__(self, plan: Any, args: tuple[Any, ...]) -> None:
+        super().__init__(plan, args)
+        fn = plan.definition
+        assert isinstance(fn, x.Rate)
+        self.ticker = plan.ticker
+        self.interval_ns = fn.per.fixed_milliseconds() * NS_PER_MS
+        self.pending_t: list[int] = []
+
+    def reset(self) -> None:
+        super().reset()
+        self.pending_t.clear()
+
+    def on_change(self, time: int) -> bool:
+        if self.args[0].value is not None:
+            self.pending_t.append(time)
+        return False
+
+    def on_tick(self, time: int) -> bool:
+        lower = interval_start(self.ticker, time)
+        times = self.pending_t
+        cut = len(times)
+        while cut and times[cut - 1] >= time:  # events of this very step: next interval
+            cut -= 1
+        events = cut - bisect_left(times, lower, 0, cut)
+        # ints divided once: correctly rounded, whatever the sizes
+        self.value = events * self.interval_ns / (time - lower)
+        del times[:cut]
         return True
 
 
@@ -585,6 +626,14 @@ def _rate_check(fn: Any) -> str | None:
     return None
 
 
+def _per_check(fn: Any) -> str | None:
+    if fn.per.is_calendar:
+        return "Rate Per has years or months, which have no fixed length"
+    if fn.per.fixed_milliseconds() <= 0:
+        return "Rate Per is not a positive duration"
+    return None
+
+
 _ARITH = {
     f.Plus: lambda a, b: a + b,
     f.Minus: lambda a, b: a - b,
@@ -642,5 +691,8 @@ FUNCTIONS: dict[type[f.Function], FunctionSpec] = {
     x.Min: _pure(minimum, _input, (SERIES,)),
     x.Count: _pure(count, _input, (SERIES,)),
     x.Ratio: _pure(ratio, _input_value, (SERIES, SCALAR)),
+    x.Rate: FunctionSpec(
+        _input, (SCALAR,), False, RateNode, schedule=lambda fn: fn.schedule, check=_per_check
+    ),
 }
 """Every function the runtime can evaluate, by model class."""
