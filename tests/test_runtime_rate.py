@@ -301,3 +301,19 @@ def test_batch_and_event_engines_agree(data: Any, window: int, columns: bool) ->
         if isinstance(o, ParameterValue) and o.parameter == "PG"
     ]
     assert pg == oracle(rows, window)
+
+
+@pytest.mark.parametrize("cut", [0, 2, 4, 6, 7])
+def test_checkpoint_mid_interval_resumes_the_same(cut: int) -> None:
+    from wsla.runtime import state
+
+    plan = compile_plan(rate_spec(Interval(seconds=1)))
+    one, two = Evaluator(plan), Evaluator(plan)
+    one.feed_rows(ROWS[:cut])
+    before = list(one.outcomes())
+    state.restore(two, json.loads(json.dumps(state.capture(one), allow_nan=False)))
+    for ev in (one, two):
+        ev.feed_rows(ROWS[cut:])
+    expected = one.finish(at(5)).to_json()
+    got = two.finish(at(5)).to_json()
+    assert [o.to_json() for o in before] + got["outcomes"] == expected["outcomes"]
