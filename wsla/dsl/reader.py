@@ -331,7 +331,8 @@ _HELP = {
     "comparison operator": "compare with <, <=, ==, >= or >",
     "[names]": "write the list in brackets, e.g. `push [ZAuditing]` (`[]` for none)",
     "ISO 8601 date-time": "write a date and a time, e.g. 2001-11-30T14:00:00-05:00",
-    "number": "a comparison value is a plain number, e.g. `ResponseTime < 0.5`",
+    "number": "a comparison value is a number, with or without a unit, e.g. "
+    "`ResponseTime < 0.5` or `ResponseTime < 500 ms`",
     "'when'": "a guarantee reads `when EXPRESSION`, then `do …` lines, then `modality …`",
     "'modality'": "end the guarantee with `modality always` (or on_entering, "
     "on_entering_and_leaving, on_every_evaluation)",
