@@ -41,7 +41,7 @@ from wsla.sources.binding import (
     with_zone,
 )
 from wsla.sources.problems import DataAbort, DataProblems, OnError
-from wsla.sources.reader import data_format, read_raw
+from wsla.sources.reader import detect_format, read_raw
 from wsla.sources.record import Origin
 from wsla.sources.targets import TargetIndex
 from wsla.sources.timestamps import TimeFormat, TimestampError, parse_time
@@ -395,9 +395,10 @@ def _extend(  # noqa: PLR0917 (evaluate's own values, passed on)
 
 
 def input_formats(inputs: Sequence[str]) -> dict[str, str | None]:
-    """The format of each input path (``csv``, ``jsonl``, ``parquet``; None = unknown)."""
+    """The format of each input path (``csv``, ``jsonl``, ``parquet``, ``arrow``, …;
+    None = unknown)."""
     out: dict[str, str | None] = {}
     for path in inputs:
-        suffix = data_format(path)
+        suffix = detect_format(path)
         out[path] = None if suffix is None else suffix.lstrip(".").split(".")[0]
     return out

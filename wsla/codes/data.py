@@ -117,7 +117,9 @@ CODES: tuple[Code, ...] = (
         _E,
         "cannot read data file",
         "A data file does not exist, cannot be opened, is not valid UTF-8, or is empty "
-        "(a CSV file needs a header line).",
+        "(a CSV file needs a header line); or a Parquet or Arrow IPC file is truncated or "
+        "corrupt (reported at the first row that cannot be read; the rows before it are "
+        "kept), or is Feather version 1 (rewrite it as Feather v2).",
         bad="wsla evaluate sla.xml --data missing.csv",
         good="wsla evaluate sla.xml --data requests.csv",
         bad_lang="shell",
@@ -127,7 +129,9 @@ CODES: tuple[Code, ...] = (
         _E,
         "unknown data format",
         "The format of a data file is chosen by its extension: `.csv`, `.jsonl` (or "
-        "`.ndjson`), `.parquet`, each optionally compressed as `.gz` for CSV and JSON Lines.",
+        "`.ndjson`), `.parquet`, `.arrow` (or `.arrows`, `.feather`, `.ipc`: Arrow IPC), "
+        "`.gz` for compressed CSV and JSON Lines. An Arrow IPC file is recognised by its "
+        "content (`ARROW1`, or a stream's `FF FF FF FF` marker) whatever its name.",
         bad="wsla evaluate sla.xml --data requests.txt",
         good="wsla evaluate sla.xml --data requests.csv",
         bad_lang="shell",
@@ -136,7 +140,8 @@ CODES: tuple[Code, ...] = (
         "M012",
         _E,
         "Parquet support is not installed",
-        "Reading Parquet needs pyarrow, which is the optional extra `parquet`: "
+        "Reading Parquet or Arrow IPC (Feather) files needs pyarrow, which is the optional "
+        "extra `parquet`: "
         "`pip install 'wsla[parquet]'`.",
         bad="wsla evaluate sla.xml --data requests.parquet   # without pyarrow",
         good="pip install 'wsla[parquet]'",

@@ -16,7 +16,15 @@ from wsla.sources.problems import DataProblems
 from wsla.sources.record import Origin
 from wsla.sources.timestamps import Nanoseconds
 
-__all__ = ["BATCH_ROWS", "pyarrow_available", "read_arrow", "read_parquet"]
+__all__ = [
+    "BATCH_ROWS",
+    "batch_columns",
+    "map_batch",
+    "pyarrow_available",
+    "read_arrow",
+    "read_parquet",
+    "short_error",
+]
 
 BATCH_ROWS = 65_536
 
@@ -39,7 +47,7 @@ def _column_values(column: Any) -> list[Any]:
     return list(column.to_pylist())
 
 
-def _columns(batch: Any, mapper: RowMapper) -> list[list[Any]]:
+def batch_columns(batch: Any, mapper: RowMapper) -> list[list[Any]]:
     import pyarrow as pa
 
     columns = [_column_values(batch.column(c)) for c in mapper.columns]
@@ -50,7 +58,7 @@ def _columns(batch: Any, mapper: RowMapper) -> list[list[Any]]:
     return columns
 
 
-def _map(
+def map_batch(
     columns: list[list[Any]], mapper: RowMapper, name: str, first: int
 ) -> Iterator[list[RawRecord]]:
     map_row = mapper.map
@@ -67,7 +75,7 @@ def _rows(
 ) -> Iterator[list[RawRecord]]:
     first = 1
     for batch in batches:
-        yield from _map(_columns(batch, mapper), mapper, name, first)
+        yield from map_batch(batch_columns(batch, mapper), mapper, name, first)
         first += batch.num_rows
 
 
@@ -97,7 +105,7 @@ def read_parquet(
     except (OSError, ValueError, pa.ArrowException) as exc:
         # ArrowNotImplementedError (a mutated footer: "Integers with more than 64 bits")
         # is neither an OSError nor a ValueError.
-        problems.report("M010", f"cannot read {name}: {_short(exc)}", Origin(name, 1))
+        problems.report("M010", f"cannot read {name}: {short_error(exc)}", Origin(name, 1))
         return
     mapper = compile_mapper()
     missing = [c for c in mapper.columns if c not in header]
@@ -120,23 +128,23 @@ def read_parquet(
                 batch = next(batches, None)
                 if batch is None:
                     break
-                columns = _columns(batch, mapper)
+                columns = batch_columns(batch, mapper)
             except (OSError, ValueError, OverflowError, pa.ArrowException) as exc:
                 # UnicodeDecodeError is a ValueError, ArrowInvalid both; OverflowError:
                 # a naive timestamp beyond datetime's range (year 9999).
                 problems.report(
                     "M010",
-                    f"cannot read row group {group} of {name}: {_short(exc)}",
+                    f"cannot read row group {group} of {name}: {short_error(exc)}",
                     Origin(name, first),
                 )
                 break
             # Mapping is outside the try: a DataAbort (fail policy) must pass through.
-            yield from _map(columns, mapper, name, first)
+            yield from map_batch(columns, mapper, name, first)
             first += batch.num_rows
         first = 1 + sum(handle.metadata.row_group(g).num_rows for g in range(group + 1))
 
 
-def _short(exc: BaseException) -> str:
+def short_error(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text if len(text) <= 200 else text[:200] + "…"
 

@@ -16,6 +16,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from wsla.sources.arrow import read_arrow_ipc, sniff_arrow
 from wsla.sources.binding import (
     DEFAULT_BINDING,
     Binding,
@@ -32,7 +33,15 @@ from wsla.sources.problems import DataProblems
 from wsla.sources.record import Origin, Record
 from wsla.sources.targets import TargetIndex
 
-__all__ = ["FORMATS", "data_format", "formats", "read_data", "read_input", "read_raw"]
+__all__ = [
+    "FORMATS",
+    "data_format",
+    "detect_format",
+    "formats",
+    "read_data",
+    "read_input",
+    "read_raw",
+]
 
 Reader = Callable[..., Iterator[list[RawRecord]]]
 """A reader yields, per row, the non-empty list of records the row made (all with the
@@ -47,6 +56,10 @@ FORMATS: dict[str, tuple[Reader, bool]] = {
     ".ndjson.gz": (read_jsonl, True),
     ".parquet": (read_parquet, True),
     ".pq": (read_parquet, True),
+    ".arrow": (read_arrow_ipc, True),
+    ".arrows": (read_arrow_ipc, True),
+    ".feather": (read_arrow_ipc, True),
+    ".ipc": (read_arrow_ipc, True),
 }
 """File suffix → (reader, whether its string cells are typed strings)."""
 
@@ -82,6 +95,19 @@ def data_format(path: str | Path) -> str | None:
     return max(found, key=len) if found else None
 
 
+_SNIFFED = frozenset({None, ".parquet", ".pq"})
+"""Names whose content is looked at: no known suffix, or a binary one that may be wrong."""
+
+
+def detect_format(path: str | Path) -> str | None:
+    """:func:`data_format`, except that an Arrow IPC file is one whatever its name says
+    (its first bytes: ``ARROW1`` or a stream's continuation marker)."""
+    suffix = data_format(path)
+    if suffix in _SNIFFED and sniff_arrow(path) in ("file", "stream"):
+        return ".arrow"
+    return suffix
+
+
 def _is_arrow(data: object) -> bool:
     module = type(data).__module__
     return module.startswith("pyarrow") and hasattr(data, "schema")
@@ -96,12 +122,12 @@ def read_input(
     """The records of one input, in its own order, row by row (see :data:`Reader`)."""
     if isinstance(data, str | Path):
         name = str(data)
-        suffix = data_format(name)
+        suffix = detect_format(name)
         if suffix is None:
             problems.report(
                 "M011",
-                f"{name}: unknown data format (use .csv, .jsonl, .ndjson or .parquet, "
-                "optionally .gz for text)",
+                f"{name}: unknown data format (use .csv, .jsonl, .ndjson, .parquet or "
+                ".arrow/.feather, optionally .gz for text)",
                 Origin(name, 1),
             )
             return iter(())
