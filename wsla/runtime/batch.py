@@ -30,6 +30,7 @@ from wsla.model import extensions as x
 from wsla.model import functions as f
 from wsla.model.spec import Spec
 from wsla.runtime import batch_kernels as kernels
+from wsla.runtime.batch_obligations import TickSteps, tick_steps
 from wsla.runtime.directives import DirectiveNode
 from wsla.runtime.engine import INVOCATION_SUFFIX, Evaluator, Result
 from wsla.runtime.functions import IntervalSeriesNode, PureNode
@@ -134,6 +135,8 @@ class BatchEvaluator:
     ``keep`` (optional) filters the outcomes kept in the result, bounding memory on long
     evaluations (the summaries and counters are complete whatever it drops). ``jobs``
     computes independent metrics' intervals on that many threads (same result).
+    ``obligations=False`` leaves the tick steps to the engine's own loop instead of
+    evaluating them column-wise (``batch_obligations.py``; same result, for comparison).
     """
 
     def __init__(
@@ -142,6 +145,7 @@ class BatchEvaluator:
         *,
         keep: Callable[[Outcome], bool] | None = None,
         jobs: int = 1,
+        obligations: bool = True,
         **options: Any,
     ) -> None:
         import numpy as np
@@ -162,8 +166,11 @@ class BatchEvaluator:
         self._start = None if start is None else to_ns(start)
         self._end = None if end is None else to_ns(end)
         self._groups: dict[str, _Group] = {}
+        self._ticks: TickSteps | None = None
         if options.get("allowed_lateness_ns", 0) == 0 and not options.get("trace", False):
             self._groups = self._vectorizable()
+        if self._groups and obligations:
+            self._ticks = self._tick_steps()
         self._max: int | None = None  # newest applied record time (the watermark)
         self._last: int | None = None
         self._vec_records = 0
@@ -200,6 +207,23 @@ class BatchEvaluator:
                 for agg in interval.aggregates:
                     _patch(agg)
         return out
+
+    def _tick_steps(self) -> TickSteps | None:
+        series: set[int] = set()
+        aggregates: dict[int, tuple[PureNode, Any]] = {}
+        for group in {id(g): g for g in self._groups.values()}.values():
+            for interval in group.intervals:
+                series.add(interval.node.index)
+                for agg in interval.aggregates:
+                    aggregates[agg.node.index] = (agg.node, agg.queue)
+        return tick_steps(self._ev, series, aggregates)
+
+    def _advance_engine(self, t: int) -> None:
+        """``Evaluator.advance``: the tick steps column-wise where they can be."""
+        if self._ticks is not None:
+            self._ticks.advance(t)
+        else:
+            self._ev.advance(t)
 
     def _group(self, node: Node, users: dict[int, list[Node]]) -> _Group | None:
         intervals: list[_Interval] = []
@@ -371,7 +395,7 @@ class BatchEvaluator:
         self._close_others(set(selected))
         self._vec_records += vec_count
         if ev._from is None and first is not None and selected:
-            ev.advance(first)  # the window opens at the first applied record
+            self._advance_engine(first)  # the window opens at the first applied record
         rows: list[Any] = []
         for t, codes, names, values, idx in rest_parts:
             rows.extend(_rows(t, codes, names, values, None, idx))
@@ -475,7 +499,7 @@ class BatchEvaluator:
                 if len(before):
                     ev.feed_rows(_rows(t, codes, names, values, origins, before))
                     rest = rest[rest > first]
-                ev.advance(first_time)
+                self._advance_engine(first_time)
         if len(rest):
             behind_rest = behind[rest]
             if not behind_rest.any():
@@ -485,7 +509,7 @@ class BatchEvaluator:
                 for c in np.flatnonzero(behind_rest).tolist():
                     if c > lo:
                         ev.feed_rows(_rows(t, codes, names, values, origins, rest[lo:c]))
-                    ev.advance(int(prev[int(rest[c])]))
+                    self._advance_engine(int(prev[int(rest[c])]))
                     ev.feed_rows(_rows(t, codes, names, values, origins, rest[c : c + 1]))
                     lo = c + 1
                 if lo < len(rest):
@@ -569,7 +593,7 @@ class BatchEvaluator:
         """Let the engine process the ticks up to the watermark now (their intervals are
         computed), so that outcomes are drained chunk by chunk, not all at the end."""
         if self._max is not None and self._ev._from is not None:
-            self._ev.advance(self._max)
+            self._advance_engine(self._max)
         self._drain()
 
     def _drain(self) -> None:
@@ -587,7 +611,7 @@ class BatchEvaluator:
         self._max = t if self._max is None else max(self._max, t)
         for group in {id(g): g for g in self._groups.values()}.values():
             self._vectorize(group, self._np.zeros(0, dtype=self._np.int64), None, self._max)
-        self._ev.advance(t)
+        self._advance_engine(t)
         self._drain()
 
     def outcomes(self) -> Iterable[Outcome]:
@@ -608,6 +632,8 @@ class BatchEvaluator:
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
+        if end is not None and self._ticks is not None and not self._ev._finished:
+            self._ticks.ticks_until(end)  # what finish() would do, column-wise
         self._drain()
         result = self._ev.finish(end)
         changes: dict[str, Any] = {"records": result.records + self._vec_records}

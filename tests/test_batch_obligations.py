@@ -1,0 +1,241 @@
+"""The batch engine's column-wise tick steps (``wsla.runtime.batch_obligations``) give
+exactly the per-event engine's outcomes: random obligations (comparisons, Kleene logic,
+NewValue, Violation in guarantees, every execution modality, validity periods, NewValue
+and schedule evaluation events) over two schedules that tick together at some instants,
+random streams in random chunks, as rows or columns, with parameter values on or off."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.runtime_builders import (
+    END,
+    T0,
+    at,
+    gauge,
+    guarantee,
+    make_spec,
+    metric,
+    param,
+    ref,
+    schedule,
+    slo,
+)
+from wsla.model import ExecutionModality, LongScalar, Mean, TimePeriod
+from wsla.model import obligations as o
+from wsla.model.extensions import Count, IntervalSeries, Percentile, Ratio
+from wsla.runtime import Evaluator, compile_plan
+from wsla.runtime.batch import BatchEvaluator
+
+PARAMS = ["PM", "PP", "PR", "PN", "PD", "PH"]
+"""PM/PP/PR/PN on the 'win' schedule, PD on 'slow', PH a per-event gauge."""
+
+
+def dumps(result: Any) -> str:
+    return json.dumps(result.to_json(), sort_keys=True, allow_nan=True)
+
+
+comparisons = st.builds(
+    lambda cls, p, v: cls(parameter=p, value=v),
+    st.sampled_from([o.Less, o.Greater, o.Equal, o.GreaterEqual, o.LessEqual]),
+    st.sampled_from(PARAMS),
+    st.sampled_from([0, 1, 2, 3, 0.5, 2.5, 5]),
+)
+leaves = st.one_of(
+    comparisons,
+    comparisons,
+    st.just(o.TruePredicate()),
+    st.just(o.FalsePredicate()),
+    st.lists(st.sampled_from(PARAMS), min_size=1, max_size=2, unique=True).map(
+        lambda ps: o.NewValuePredicate(parameters=tuple(ps))
+    ),
+)
+
+
+def logic(inner: Any) -> Any:
+    return st.one_of(
+        st.builds(lambda a, b: o.And(left=a, right=b), inner, inner),
+        st.builds(lambda a, b: o.Or(left=a, right=b), inner, inner),
+        st.builds(lambda a, b: o.Implies(left=a, right=b), inner, inner),
+        st.builds(lambda a: o.Not(operand=a), inner),
+    )
+
+
+expressions = st.recursive(leaves, logic, max_leaves=4)
+validities = st.sampled_from(
+    [
+        None,
+        (TimePeriod(start=T0 + timedelta(minutes=3), end=T0 + timedelta(minutes=20)),),
+        (
+            TimePeriod(start=T0, end=T0 + timedelta(minutes=6)),
+            TimePeriod(start=T0 + timedelta(minutes=12), end=END),
+        ),
+    ]
+)
+
+
+@st.composite
+def obligations(draw: Any) -> tuple[list[Any], list[Any]]:
+    slos = []
+    for i in range(draw(st.integers(1, 4))):
+        on = draw(st.sampled_from([None, None, "win", "slow"]))
+        slos.append(slo(f"S{i}", draw(expressions), on=on, validity=draw(validities)))
+    guarantees = []
+    for i in range(draw(st.integers(0, 3))):
+        named = o.ViolationPredicate(slo=f"S{draw(st.integers(0, len(slos) - 1))}")
+        expr = draw(
+            st.one_of(
+                st.just(named),
+                expressions,
+                st.builds(lambda e, v=named: o.Or(left=v, right=e), expressions),
+            )
+        )
+        guarantees.append(
+            guarantee(
+                f"G{i}",
+                expr,
+                draw(st.sampled_from(list(ExecutionModality))),
+                on=draw(st.sampled_from([None, None, "slow"])),
+                parameters=tuple(draw(st.lists(st.sampled_from(PARAMS), max_size=2))),
+            )
+        )
+    return slos, guarantees
+
+
+def build(slos: list[Any], guarantees: list[Any]) -> Any:
+    return make_spec(
+        [
+            gauge("G"),
+            gauge("H"),
+            metric("W", IntervalSeries(schedule="win", input=ref("G"))),
+            metric("V", IntervalSeries(schedule="slow", input=ref("G"))),
+            metric("M", Mean(input=ref("W"))),
+            metric("P", Percentile(input=ref("W"), percent=LongScalar(value=50))),
+            metric("R", Ratio(input=ref("W"), value=LongScalar(value=1))),
+            metric("N", Count(input=ref("W"))),
+            metric("D", Mean(input=ref("V"))),
+        ],
+        parameters=[
+            param("PM", "M"),
+            param("PP", "P"),
+            param("PR", "R"),
+            param("PN", "N"),
+            param("PD", "D"),
+            param("PH", "H"),
+        ],
+        schedules=[schedule("win", 1), schedule("slow", 3)],
+        slos=slos,
+        guarantees=guarantees,
+    )
+
+
+@st.composite
+def streams(draw: Any) -> tuple[list[tuple[int, str, Any, Any]], list[int]]:
+    n = draw(st.integers(0, 80))
+    rows = []
+    t = at(0)
+    for i in range(n):
+        t += draw(st.sampled_from([0, 5, 20, 45, 60, 130, 400])) * 10**9
+        target = draw(st.sampled_from(["Svc/G", "Svc/G", "Svc/G", "Svc/H", "nobody"]))
+        value = draw(st.one_of(st.integers(0, 4), st.sampled_from([0.5, 2.5, None])))
+        rows.append((t, target, value, f"r{i}"))
+    cuts = sorted(draw(st.lists(st.integers(0, max(n, 1)), max_size=4)))
+    return rows, cuts
+
+
+def chunks(rows: list[Any], cuts: list[int]) -> list[list[Any]]:
+    out, lo = [], 0
+    for c in [*cuts, len(rows)]:
+        out.append(rows[lo:c])
+        lo = max(lo, c)
+    return out
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    obligations(),
+    streams(),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([None, (1, 30)]),
+)
+def test_column_ticks_equal_event_engine(
+    duties: Any, data: Any, columns: bool, parameter_values: bool, span: Any
+) -> None:
+    plan = compile_plan(build(*duties))
+    rows, cuts = data
+    options: dict[str, Any] = {"parameter_values": parameter_values}
+    if span is not None:
+        options |= {"start": at(span[0]), "end": at(span[1])}
+    ev = Evaluator(plan, **options)
+    ev.feed_rows(rows)
+    expected = dumps(ev.finish())
+    batch = BatchEvaluator(plan, **options)
+    assert batch._ticks is not None, "the column-wise tick steps must apply to this spec"
+    for part in chunks(rows, cuts):
+        if columns and part:
+            times, targets, values, origins = zip(*part, strict=True)
+            batch.feed_columns(list(times), list(targets), list(values), list(origins))
+        else:
+            batch.feed_rows(part)
+    assert dumps(batch.finish()) == expected
+
+
+def test_column_ticks_take_the_steps_when_nothing_else_happens() -> None:
+    """Records only of the vectorized gauge, far apart: every tick between them is a
+    pure tick step, done column-wise; violations, gaps and actions as per event."""
+    spec = build(
+        [
+            slo("S0", o.Less(parameter="PM", value=2)),
+            slo("S1", o.GreaterEqual(parameter="PD", value=1), on="slow"),
+        ],
+        [guarantee("G0", o.ViolationPredicate(slo="S0"), ExecutionModality.ON_ENTERING_CONDITION)],
+    )
+    plan = compile_plan(spec)
+    rows = [(at(m, 10), "Svc/G", m % 4, None) for m in range(0, 60, 7)]
+    ev = Evaluator(plan)
+    ev.feed_rows(rows)
+    expected = ev.finish()
+    batch = BatchEvaluator(plan)
+    batch.feed_rows(rows)
+    got = batch.finish()
+    assert batch._ticks is not None and batch._ticks.steps >= 55
+    assert dumps(got) == dumps(expected)
+    assert got.violations() and got.of_type(type(expected.outcomes[0]))
+    kinds = {type(x).__name__ for x in got.outcomes}
+    assert {"SLOEvaluation", "Violation", "DataGap", "ActionRequest"} <= kinds
+
+
+def test_violation_inside_an_slo_keeps_the_engine_loop() -> None:
+    spec = build(
+        [
+            slo("S0", o.Less(parameter="PM", value=2)),
+            slo("S1", o.ViolationPredicate(slo="S0")),
+        ],
+        [],
+    )
+    plan = compile_plan(spec)
+    batch = BatchEvaluator(plan)
+    assert batch.vectorized_targets and batch._ticks is None
+    rows = [(at(m, 10), "Svc/G", m % 3, None) for m in range(0, 30, 4)]
+    ev = Evaluator(plan)
+    ev.feed_rows(rows)
+    batch.feed_rows(rows)
+    assert dumps(batch.finish()) == dumps(ev.finish())
+
+
+def test_obligations_false_gives_the_same_result() -> None:
+    spec = build([slo("S0", o.Less(parameter="PP", value=2))], [])
+    plan = compile_plan(spec)
+    rows = [(at(m, 10), "Svc/G", m % 5, None) for m in range(0, 40, 3)]
+    a = BatchEvaluator(plan)
+    b = BatchEvaluator(plan, obligations=False)
+    assert a._ticks is not None and b._ticks is None
+    a.feed_rows(rows)
+    b.feed_rows(rows)
+    assert dumps(a.finish()) == dumps(b.finish())
