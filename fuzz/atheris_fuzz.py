@@ -4,7 +4,7 @@
     nice .venv/bin/python fuzz/atheris_fuzz.py xml -runs=50000 -timeout=10 -rss_limit_mb=2048
 
 The first argument is the target (``xml``, ``dsl``, ``validate``, ``csv``, ``jsonl``,
-``binding``); the rest are libFuzzer's flags (``-runs``, ``-max_total_time``,
+``arrow``, ``binding``); the rest are libFuzzer's flags (``-runs``, ``-max_total_time``,
 ``-timeout`` per input, ``-rss_limit_mb``, ``-max_len``). The seed corpus is the
 bundled specs (as XML and printed as ``.wsla``) and binding, copied into a temporary
 directory that libFuzzer may grow. wsla's modules are instrumented for coverage.
@@ -46,12 +46,24 @@ def _jsonl(data: bytes) -> None:
     fuzz_support.run_data(fuzz_support.DataCase(".jsonl", data, None, True))
 
 
+def _arrow(data: bytes) -> None:
+    fuzz_support.run_data(fuzz_support.DataCase(".arrow", data, None, True))
+
+
+def _arrow_seeds() -> list[bytes]:
+    """Eight cases of the arrow target (IPC files and streams, some of them mutated)."""
+    import random
+
+    return [fuzz_support.arrow_case(random.Random(f"seed:{n}")).data for n in range(8)]
+
+
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "xml": fuzz_support.run_xml,
     "dsl": lambda data: fuzz_support.run_dsl(_text(data)),
     "validate": lambda data: fuzz_support.run_validate(data, ".wsla"),
     "csv": _csv,
     "jsonl": _jsonl,
+    "arrow": _arrow,
     "binding": lambda data: fuzz_support.run_binding(_text(data)),
 }
 
@@ -66,6 +78,8 @@ def _seed_corpus(target: str, folder: Path) -> None:
         seeds.append(b"time,target,value\n2025-01-01T00:00:00Z,getQuote/RT,42.5\n")
     if target == "jsonl":
         seeds.append(b'{"time": "2025-01-01T00:00:00Z", "target": "urn:load", "value": 7}\n')
+    if target == "arrow":
+        seeds.extend(_arrow_seeds())
     if target == "binding":
         seeds.extend(s.encode("utf-8") for s in fuzz_support.binding_seeds())
     for number, seed in enumerate(seeds):

@@ -3,7 +3,7 @@
     nice .venv/bin/python fuzz/run.py --target xml --cases 20000
     nice .venv/bin/python fuzz/run.py --target all --cases 10000 --seed 7
 
-Each target (see ``tests/fuzz_support.py``: xml, dsl, validate, cli, data, parquet,
+Each target (see ``tests/fuzz_support.py``: xml, dsl, validate, cli, data, parquet, arrow,
 binding) runs in a worker process with its address space capped (``RLIMIT_AS``) and
 every case under a wall-clock alarm. A case that raises, breaks the invariant, overruns
 its time or kills the worker (a native crash, out of memory) is saved under

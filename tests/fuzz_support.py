@@ -512,11 +512,10 @@ def data_case(rng: random.Random) -> DataCase:
     )
 
 
-def parquet_case(rng: random.Random) -> DataCase:
-    """A Parquet file of arbitrary column types (nulls, NaN, zoned and naive timestamps,
-    dictionaries), sometimes with its bytes mutated."""
+def _random_table(rng: random.Random) -> Any:
+    """A long table of arbitrary column types (nulls, NaN, zoned and naive timestamps,
+    dictionaries), sometimes with a column misnamed."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     n = rng.randrange(0, 8)
     time_kind = rng.randrange(5)
@@ -549,13 +548,43 @@ def parquet_case(rng: random.Random) -> DataCase:
     names = ["time", "target", "value"]
     if rng.random() < 0.1:
         names[rng.randrange(3)] = "other"
-    table = pa.table([times, targets, values], names=names)
+    return pa.table([times, targets, values], names=names)
+
+
+def parquet_case(rng: random.Random) -> DataCase:
+    """A Parquet file of :func:`_random_table`, sometimes with its bytes mutated."""
+    import pyarrow.parquet as pq
+
+    table = _random_table(rng)
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
     data = buffer.getvalue()
     if rng.random() < 0.15:
         data = _byte_mutation(rng, data)
     return DataCase(suffix=".parquet", data=data, use_index=rng.random() < 0.7)
+
+
+def arrow_case(rng: random.Random) -> DataCase:
+    """An Arrow IPC file (file or stream format, batches of random sizes, sometimes
+    compressed) of :func:`_random_table`, under an IPC or a misleading name, often with
+    its bytes mutated or cut."""
+    import pyarrow as pa
+
+    table = _random_table(rng)
+    stream = rng.random() < 0.5
+    options = pa.ipc.IpcWriteOptions(compression=rng.choice([None, None, "lz4", "zstd"]))
+    sink = pa.BufferOutputStream()
+    opener = pa.ipc.new_stream if stream else pa.ipc.new_file
+    with opener(sink, table.schema, options=options) as writer:
+        for batch in table.to_batches(max_chunksize=rng.randrange(1, 5)):
+            writer.write_batch(batch)
+    data = sink.getvalue().to_pybytes()
+    if rng.random() < 0.35:
+        data = _byte_mutation(rng, data)
+    if rng.random() < 0.15:
+        data = data[: rng.randrange(len(data) + 1)]
+    suffix = rng.choice([".arrow", ".feather", ".arrows", ".ipc", ".bin", ".parquet"])
+    return DataCase(suffix=suffix, data=data, use_index=rng.random() < 0.7)
 
 
 def mutate_binding(rng: random.Random, text: str) -> str:
@@ -779,6 +808,7 @@ TARGETS: dict[str, tuple[Callable[[random.Random], Any], Callable[[Any], None]]]
     "cli": (validate_case, lambda case: run_cli(*case)),
     "data": (data_case, run_data),
     "parquet": (parquet_case, run_data),
+    "arrow": (arrow_case, run_data),
     "binding": (binding_case, lambda case: run_binding(*case)),
 }
 """Target name → (case generator, invariant runner)."""

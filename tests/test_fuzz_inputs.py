@@ -124,6 +124,12 @@ def test_parquet_through_the_reader(rng: random.Random) -> None:
     _within_time(lambda: fuzz_support.run_data(fuzz_support.parquet_case(rng)))
 
 
+@fuzz(25)
+@given(SEEDS)
+def test_arrow_ipc_through_the_reader(rng: random.Random) -> None:
+    _within_time(lambda: fuzz_support.run_data(fuzz_support.arrow_case(rng)))
+
+
 @fuzz(30)
 @given(SEEDS)
 def test_records_through_the_runtime(rng: random.Random) -> None:
