@@ -566,8 +566,15 @@ def _parse_datetime(element: Element) -> datetime:
         ) from None
 
 
+_ELEMENTS_ONLY = etree.Element
+_METRIC_TYPES: dict[str, MetricType] = {t.value: t for t in MetricType}
+"""``MetricType(text)`` by a dict: calling an Enum costs a microsecond, a lookup 50 ns."""
+
+
 def _children(element: Element) -> list[Element]:
-    return [child for child in element if isinstance(child.tag, str)]
+    # Child elements without comments and PIs, filtered by libxml2 (twice as fast as a
+    # comprehension testing each child's tag).
+    return list(element.iterchildren(_ELEMENTS_ONLY))
 
 
 @cache
@@ -606,10 +613,12 @@ class _Reader:
         value = element.get(name)
         if value is None:
             return None
-        try:
-            return MetricType(value.strip())
-        except ValueError:
-            raise _Invalid(element, f"{name}={value!r} is not a WSLA type", "X031") from None
+        found = _METRIC_TYPES.get(value)
+        if found is None:
+            found = _METRIC_TYPES.get(value.strip())
+            if found is None:
+                raise _Invalid(element, f"{name}={value!r} is not a WSLA type", "X031")
+        return found
 
     def fields(
         self, cls: type, children: list[Element], skip: frozenset[str] = frozenset()
