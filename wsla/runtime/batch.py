@@ -556,21 +556,13 @@ class BatchEvaluator:
             if ct is None or len(ct) == 0:
                 interval.carry_t = interval.carry_v = None
                 continue
-            k = (ct - interval.start_ns) // interval.step_ns + 1
-            ticks = interval.start_ns + k * interval.step_ns
-            usable = (ct >= interval.start_ns) & (ticks <= interval.end_ns)
-            if not usable.all():
-                ct, cv, k, ticks = ct[usable], cv[usable], k[usable], ticks[usable]
-            closed = ticks <= horizon if horizon is not None else np.zeros(len(ct), dtype=bool)
-            n_closed = int(closed.sum())  # time-sorted: the closed rows come first
-            interval.carry_t, interval.carry_v = ct[n_closed:], cv[n_closed:]
-            if n_closed == 0:
+            found = _segments(np, ct, interval.start_ns, interval.step_ns, interval.end_ns, horizon)
+            first, n_closed, usable, starts, counts, seg_ticks = found
+            interval.carry_t, interval.carry_v = ct[n_closed:usable], cv[n_closed:usable]
+            if n_closed == first:
                 continue
-            kc = k[:n_closed]
-            vals = cv[:n_closed]
-            starts = np.concatenate(([0], np.flatnonzero(np.diff(kc)) + 1))
-            counts = np.diff(np.concatenate((starts, [n_closed])))
-            seg_ticks = ticks[:n_closed][starts].tolist()
+            ct, vals = ct[first:n_closed], cv[first:n_closed]
+            n_closed -= first
             for agg in interval.aggregates:
                 if vals.dtype == object:
                     results: list[Any] = [kernels.HARD] * len(starts)
@@ -747,6 +739,55 @@ def _numeric(np: Any, v: Any) -> Any:
     out = np.empty(len(v), dtype=object)
     out[:] = [1 if x is True else 0 if x is False else x for x in v]
     return out
+
+
+def _segments(  # noqa: PLR0917 (one interval series' parameters)
+    np: Any, t: Any, start: int, step: int, end: int, horizon: int | None
+) -> tuple[int, int, int, Any, Any, list[int]]:
+    """The intervals of time-sorted rows ``t`` that the horizon has closed: ``(first,
+    closed, usable, starts, counts, ticks)``. Rows before ``first`` lie before the
+    schedule's start, rows from ``usable`` on in an interval closing after its end (both
+    dropped, as the interval series drops them); rows ``[first, closed)`` are in closed
+    intervals, as segments (``starts`` relative to ``first``, ``counts``, the closing tick
+    of each); rows ``[closed, usable)`` wait for the next chunk. A row at ``t`` is in
+    interval ``k = (t − start) // step + 1``, closed by the tick ``start + k·step``: its
+    bounds are found by binary search, not by dividing every row."""
+    n = len(t)
+    # Python ints: the schedule's end may lie far beyond int64 (NEVER)
+    top = (end - start) // step  # the last k whose tick is ≤ end
+    bounds = [start, start + top * step]
+    if horizon is not None:
+        bounds.append(start + min(top, (horizon - start) // step) * step)
+    lo64, hi64 = -(1 << 63), (1 << 63) - 1
+    cuts = np.searchsorted(
+        t, np.array([min(max(b, lo64), hi64) for b in bounds], dtype=np.int64), side="left"
+    ).tolist()
+    first, usable = int(cuts[0]), max(int(cuts[0]), int(cuts[1]))
+    if bounds[1] > hi64:
+        usable = n
+    closed = first if horizon is None else min(usable, max(first, int(cuts[2])))
+    if horizon is not None and bounds[2] > hi64:
+        closed = usable
+    if closed == first:
+        empty = np.zeros(0, dtype=np.int64)
+        return first, closed, usable, empty, empty, []
+    rows = t[first:closed]
+    k_lo = (int(rows[0]) - start) // step + 1
+    k_hi = (int(rows[-1]) - start) // step + 1
+    if k_hi - k_lo > 4 * len(rows) + 64:
+        # sparse rows over many intervals: label each row instead of each interval
+        k = (rows - start) // step + 1
+        starts = np.concatenate(([0], np.flatnonzero(np.diff(k)) + 1))
+        counts = np.diff(np.concatenate((starts, [len(rows)])))
+        ticks = (start + k[starts] * step).tolist()
+        return first, closed, usable, starts, counts, ticks
+    ks = np.arange(k_lo - 1, k_hi + 1, dtype=np.int64)
+    edges = np.searchsorted(rows, start + ks * step, side="left")
+    edges[0], edges[-1] = 0, len(rows)
+    counts = np.diff(edges)
+    nonempty = np.flatnonzero(counts)
+    ticks = (start + ks[1:][nonempty] * step).tolist()
+    return first, closed, usable, edges[:-1][nonempty], counts[nonempty], ticks
 
 
 def _join(np: Any, ct: Any, cv: Any, t: Any, v: Any) -> tuple[Any, Any]:

@@ -1,0 +1,64 @@
+"""The batch engine's interval segmentation (binary search over interval bounds, or a
+label per row when rows are sparse) against the definition row by row: a row at ``t``
+is in interval ``k = (t − start) // step + 1``, closed by the tick ``start + k·step``;
+rows before the start or in an interval closing after the end are dropped; intervals
+whose tick is ≤ the horizon are closed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wsla.runtime.batch import _segments
+from wsla.runtime.schedules import NEVER
+
+
+def reference(t: list[int], start: int, step: int, end: int, horizon: int | None) -> Any:
+    kept = [(x, (x - start) // step + 1) for x in t]
+    kept = [(x, k) for x, k in kept if x >= start and start + k * step <= end]
+    closed = [(x, k) for x, k in kept if horizon is not None and start + k * step <= horizon]
+    segments: dict[int, int] = {}
+    for _, k in closed:
+        segments[k] = segments.get(k, 0) + 1
+    return (
+        len(closed),
+        len(kept) - len(closed),
+        [(start + k * step, c) for k, c in segments.items()],
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(-50, 400), max_size=60),
+    st.integers(-20, 40),
+    st.integers(1, 30),
+    st.one_of(st.integers(-10, 500), st.just(NEVER)),
+    st.one_of(st.none(), st.integers(-30, 600)),
+    st.sampled_from([1, 1, 1000]),
+)
+def test_segments_match_the_definition(  # noqa: PLR0917 (hypothesis arguments)
+    times: list[int], start: int, step: int, end: int, horizon: int | None, spread: int
+) -> None:
+    t = np.array(sorted(x * spread for x in times), dtype=np.int64)
+    start, step = start * spread, step * spread
+    if end != NEVER:
+        end *= spread
+    if horizon is not None:
+        horizon *= spread
+    first, closed, usable, starts, counts, ticks = _segments(np, t, start, step, end, horizon)
+    n_closed, n_waiting, segments = reference(t.tolist(), start, step, end, horizon)
+    assert closed - first == n_closed
+    assert usable - closed == n_waiting
+    assert list(zip(ticks, counts.tolist(), strict=True)) == segments
+    assert starts.tolist() == np.concatenate(([0], np.cumsum(counts)[:-1])).tolist()[: len(starts)]
+
+
+def test_sparse_rows_are_labelled_row_by_row() -> None:
+    """Three rows thousands of intervals apart: no array of all the intervals."""
+    t = np.array([10, 10, 50_000, 9_000_000], dtype=np.int64)
+    first, closed, usable, starts, counts, ticks = _segments(np, t, 0, 7, NEVER, 9_000_000)
+    assert (first, closed, usable) == (0, 3, 4)
+    assert ticks == [14, 50_001] and counts.tolist() == [2, 1] and starts.tolist() == [0, 2]
