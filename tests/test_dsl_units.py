@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wsla.dsl import dumps_dsl, format_source, loads_dsl
-from wsla.dsl.quantities import KNOWN_SPELLINGS, resolve_units
+from wsla.dsl.quantities import KNOWN_SPELLINGS, resolve_units, scaled
 from wsla.model import And, Comparison, Spec, walk_expression
 from wsla.model.obligations import UnitLiteral
 from wsla.xml.reader import load_xml
@@ -127,6 +127,14 @@ def test_special_numbers() -> None:
     zero = _value("d", "1e-400 ms")
     assert zero == 0.0
     assert math.copysign(1.0, _value("d", "-1e-320 ms")) == -1.0
+
+
+def test_a_very_long_number_is_converted_quickly() -> None:
+    # beyond 4000 significant digits the number is rounded to 4000 first (documented)
+    long_number = "1." + "0" * 200_000 + "1"
+    assert _value("s", f"{long_number} ms") == 0.001
+    assert _value("s", f"-{'9' * 50_000}.5 ms") == -math.inf
+    assert scaled("0." + "3" * 10_000, Fraction(3)) == 1.0
 
 
 def test_the_parameter_may_be_declared_after_the_obligations() -> None:

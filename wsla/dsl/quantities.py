@@ -14,7 +14,7 @@ import dataclasses
 import math
 import re
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeVar
 
@@ -67,6 +67,9 @@ KNOWN_SPELLINGS: tuple[str, ...] = (
 
 _EXAMPLES = {"time": "ms, s, min, h or d", "fraction": "% or ratio"}
 
+# Longer numbers are first rounded to this many significant digits: Fraction arithmetic on
+# a megabyte of digits would take minutes, and no double needs more than 767 of them.
+_MAX_DIGITS = 4000
 # Past these decimal exponents the result is certainly infinite or zero for every unit
 # scale of the vocabulary (at most 10^8 apart), and Fraction would build huge integers.
 _HUGE_EXPONENT = 400
@@ -98,6 +101,8 @@ def scaled(number: str, factor: Fraction) -> float:
         return math.copysign(0.0, sign)
     if exact.adjusted() > _HUGE_EXPONENT:
         return math.copysign(math.inf, sign)
+    if len(exact.as_tuple().digits) > _MAX_DIGITS:
+        exact = Context(prec=_MAX_DIGITS, rounding=ROUND_HALF_EVEN).plus(exact)
     try:
         result = float(Fraction(exact) * factor)
     except OverflowError:
