@@ -377,3 +377,17 @@ def test_generated_unit_comparisons_round_trip(case: tuple[str, str, str, float]
     from_xml, diagnostics = load_xml(dumps_xml(spec), None)
     assert diagnostics == []
     assert from_xml == spec
+
+
+def test_the_editor_grammar_highlights_comparison_units() -> None:
+    import json
+    import re
+    from pathlib import Path
+
+    grammar = Path(__file__).resolve().parent.parent / "grammar" / "wsla.tmLanguage.json"
+    rule = json.loads(grammar.read_text(encoding="utf-8"))["repository"]["comparison-values"]
+    pattern = re.compile(rule["match"])
+    found = pattern.search("X >= 100 transactions/min")
+    assert found is not None
+    assert found.groups() == ("100", "transactions/min")
+    assert pattern.search("X < 5 and Y > 1") is None  # `and` is no unit
