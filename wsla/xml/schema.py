@@ -28,7 +28,7 @@ from wsla.model.types import EXT_NS, WSLA_NS
 from wsla.xml.mapping import XSI_NS
 from wsla.xml.source import SourceText, element_span, shorten
 
-__all__ = ["compiled_schema", "validate_model", "validate_tree"]
+__all__ = ["compiled_schema", "is_valid", "validate_model", "validate_tree"]
 
 Element = etree._Element
 
@@ -221,6 +221,16 @@ def _errors(schema: etree.XMLSchema, tree: etree._ElementTree) -> list[_Error]:
         if len(out) >= _MAX_ERRORS:
             break
     return out
+
+
+def is_valid(tree: etree._ElementTree | Element) -> bool:
+    """Whether ``tree`` is valid against the schema (``False`` when there is none): the
+    check alone, without working out diagnostics."""
+    schema, _ = compiled_schema()
+    if schema is None:
+        return False
+    doc = tree if isinstance(tree, etree._ElementTree) else tree.getroottree()
+    return schema.validate(doc)
 
 
 def validate_tree(
