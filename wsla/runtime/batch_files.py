@@ -139,25 +139,33 @@ class _Input:
         """Unsupported when a row repeats the row before it in what it feeds: the row
         readers report those (M016), comparing the records of adjacent rows."""
         np = self.np
-        used = np.array(
+        # per key, which feeds reach a metric
+        feeds = np.array(
             [[x is not None for x in self._resolve(n)] for n in names], dtype=bool
-        ).reshape(len(names), len(values))[codes]
-        n = len(t)
+        ).reshape(len(names), len(values))
         if self.tail is not None:
             t0, name0, values0 = self.tail
+            used0 = feeds[codes[0]]
             if (
                 int(t[0]) == t0
                 and names[codes[0]] == name0
-                and used[0].any()
-                and all(not used[0, f] or v[0] == values0[f] for f, v in enumerate(values))
+                and used0.any()
+                and all(not used0[f] or v[0] == values0[f] for f, v in enumerate(values))
             ):
                 raise Unsupported("duplicated rows")
-        if n > 1:
-            same = (t[1:] == t[:-1]) & (codes[1:] == codes[:-1]) & used[1:].any(axis=1)
-            for f, v in enumerate(values):
-                same &= ~used[1:, f] | (v[1:] == v[:-1])
-            if same.any():
-                raise Unsupported("duplicated rows")
+        if len(t) > 1:
+            # only rows at the same time as the row before them can repeat it: look at
+            # those few instead of comparing every column of every row
+            at = np.flatnonzero(t[1:] == t[:-1])
+            if len(at):
+                at = at[codes[at + 1] == codes[at]]
+            if len(at):
+                used = feeds[codes[at + 1]]
+                same = used.any(axis=1)
+                for f, v in enumerate(values):
+                    same &= ~used[:, f] | (v[at + 1] == v[at])
+                if same.any():
+                    raise Unsupported("duplicated rows")
         self.tail = (int(t[-1]), names[codes[-1]], tuple(v[-1] for v in values))
 
     def pull(self) -> bool:
