@@ -21,7 +21,6 @@ See ``docs/batch.md``.
 from __future__ import annotations
 
 import dataclasses
-from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -30,7 +29,7 @@ from wsla.model import extensions as x
 from wsla.model import functions as f
 from wsla.model.spec import Spec
 from wsla.runtime import batch_kernels as kernels
-from wsla.runtime.batch_obligations import TickSteps, tick_steps
+from wsla.runtime.batch_obligations import Precomputed, TickSteps, tick_steps
 from wsla.runtime.directives import DirectiveNode
 from wsla.runtime.engine import INVOCATION_SUFFIX, Evaluator, Result
 from wsla.runtime.functions import IntervalSeriesNode, PureNode
@@ -69,7 +68,7 @@ class _Aggregate:
     node: PureNode
     kernel: Kernel
     args: tuple[Value, ...]
-    queue: deque[tuple[int, Value]]
+    queue: Precomputed
 
 
 @dataclasses.dataclass(slots=True)
@@ -102,12 +101,11 @@ def _patch(agg: _Aggregate) -> None:
     base = type(node)
 
     def on_change(self: PureNode, time: int) -> bool:
-        while queue and queue[0][0] < time:
-            queue.popleft()
-        if queue and queue[0][0] == time:
-            self.value = queue.popleft()[1]
-        else:
+        found = queue.take(time, queue)
+        if found is queue:  # no row in the interval: the function itself
             self.value = compute(*[a.value for a in self.args])
+        else:
+            self.value = found
         return True
 
     node.__class__ = type(
@@ -210,7 +208,7 @@ class BatchEvaluator:
 
     def _tick_steps(self) -> TickSteps | None:
         series: set[int] = set()
-        aggregates: dict[int, tuple[PureNode, Any]] = {}
+        aggregates: dict[int, tuple[PureNode, Precomputed]] = {}
         for group in {id(g): g for g in self._groups.values()}.values():
             for interval in group.intervals:
                 series.add(interval.node.index)
@@ -247,7 +245,7 @@ class BatchEvaluator:
                 ):
                     return None
                 args = tuple(a.value for a in user.args[1:])
-                aggs.append(_Aggregate(user, kernel, args, deque()))
+                aggs.append(_Aggregate(user, kernel, args, Precomputed()))
             if not aggs:
                 return None
             intervals.append(_Interval(s, ticker.start_ns, ticker.fixed_ns, ticker.end_ns, aggs))
@@ -568,18 +566,15 @@ class BatchEvaluator:
                     results: list[Any] = [kernels.HARD] * len(starts)
                 else:
                     results = agg.kernel(np, vals, starts, counts, agg.args)
-                compute = agg.node.compute
-                queue = agg.queue
-                bounds = None
-                for i, r in enumerate(results):
-                    if r is kernels.HARD:
-                        if bounds is None:
-                            bounds = [*starts.tolist(), n_closed]
-                        a, b = bounds[i], bounds[i + 1]
-                        seg = vals[a:b].tolist()
-                        series = Series.of(ct[a:b].tolist(), seg)
-                        r = compute(series, *agg.args)
-                    queue.append((seg_ticks[i], r))
+                if kernels.HARD in results:
+                    compute = agg.node.compute
+                    bounds = [*starts.tolist(), n_closed]
+                    for i, r in enumerate(results):
+                        if r is kernels.HARD:
+                            a, b = bounds[i], bounds[i + 1]
+                            series = Series.of(ct[a:b].tolist(), vals[a:b].tolist())
+                            results[i] = compute(series, *agg.args)
+                agg.queue.extend(seg_ticks, results)
 
     def _settle(self) -> None:
         """Let the engine process the ticks up to the watermark now (their intervals are

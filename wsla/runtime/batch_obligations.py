@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from functools import partial
 from itertools import repeat
 from typing import Any
 
@@ -61,8 +63,19 @@ class _Steps:
     """Per parameter, its value after each step of the block."""
     new: list[list[bool]]
     """Per parameter, whether it got a new value at each step."""
-    violated: list[list[Truth]]
-    """Per SLO, what ``Violation(slo)`` reads after each step (guarantees only)."""
+    slo_results: list[tuple[list[int], Column, Truth]]
+    """Per SLO, its evaluation steps, results and what ``Violation`` read before."""
+    violated: dict[int, list[Truth]]
+    """Per SLO asked for, what ``Violation(slo)`` reads after each step (guarantees)."""
+
+    def violation(self, slo: int) -> list[Truth]:
+        column = self.violated.get(slo)
+        if column is None:
+            n = len(self.values[0]) if self.values else 0
+            idx, results, start = self.slo_results[slo]
+            column = _fill(list(map(kleene_not, results)), idx, n, start)
+            self.violated[slo] = column
+        return column
 
 
 @dataclasses.dataclass(slots=True)
@@ -86,17 +99,33 @@ _COMPARE: dict[type[o.Comparison], Callable[[Any, Any], bool]] = {
 }
 
 
+_REFLECTED: dict[type[o.Comparison], Callable[[Any, Any], bool]] = {
+    o.Greater: operator.lt,
+    o.Less: operator.gt,
+    o.Equal: operator.eq,
+    o.GreaterEqual: operator.le,
+    o.LessEqual: operator.ge,
+}
+"""``limit OP' value`` for ``value OP limit``: the same test with the limit first, so
+that ``map`` can apply it (exact for numbers: no conversion either way)."""
+
+
 def _comparison(expr: Any, params: dict[str, int], slos: dict[str, int], own: bool) -> Evaluate:
     index = params[expr.parameter]
     test = _COMPARE[type(expr)]
     limit = expr.value
+    reflected = partial(_REFLECTED[type(expr)], limit)
+    numbers = {float, int}
 
     def evaluate(steps: _Steps, idx: list[int]) -> Column:
         values = steps.values[index]
+        column = values if len(idx) == len(values) else [values[i] for i in idx]
+        if set(map(type, column)) <= numbers:  # no bools, None or series: C speed
+            return list(map(reflected, column))
         # as predicates._comparison: a comparison over a non-number is unknown
         return [
             bool(test(v, limit)) if isinstance(v, int | float) and not isinstance(v, bool) else None
-            for v in (values[i] for i in idx)
+            for v in column
         ]
 
     return evaluate
@@ -124,7 +153,7 @@ def _violation(expr: Any, params: dict[str, int], slos: dict[str, int], own: boo
         # inside an SLO it reads SLOs evaluated earlier in the same step: not done here
         raise _NoColumnRule("Violation in an SLO")
     index = slos[expr.slo]
-    return lambda steps, idx: [steps.violated[index][i] for i in idx]
+    return lambda steps, idx: [steps.violation(index)[i] for i in idx]
 
 
 _BINARY: dict[type[Any], Callable[[Truth, Truth], Truth]] = {
@@ -172,11 +201,57 @@ def compile_column(
         raise _NoColumnRule(str(exc)) from exc
 
 
+class Precomputed:
+    """An aggregate's precomputed values by tick, oldest first: filled a chunk at a
+    time by the kernels, read a tick at a time by the patched node (``take``) or a block
+    of ticks at a time here (``take_many``). Entries older than the tick asked for are
+    dropped, as an interval whose tick the engine never reached."""
+
+    __slots__ = ("pos", "ticks", "values")
+
+    def __init__(self) -> None:
+        self.ticks: list[int] = []
+        self.values: list[Value] = []
+        self.pos = 0
+
+    def extend(self, ticks: list[int], values: list[Value]) -> None:
+        if self.pos and self.pos * 2 >= len(self.ticks):
+            del self.ticks[: self.pos], self.values[: self.pos]
+            self.pos = 0
+        self.ticks.extend(ticks)
+        self.values.extend(values)
+
+    def take(self, time: int, missing: Any) -> Any:
+        """The value for the tick at ``time`` (``missing`` when there is none)."""
+        ticks, pos = self.ticks, self.pos
+        end = len(ticks)
+        while pos < end and ticks[pos] < time:
+            pos += 1
+        if pos < end and ticks[pos] == time:
+            self.pos = pos + 1
+            return self.values[pos]
+        self.pos = pos
+        return missing
+
+    def take_many(self, ticks: list[int], missing: Value) -> list[Value]:
+        """The value for each of these sorted ticks (``missing`` where there is none),
+        consuming every entry up to the last of them."""
+        pos = self.pos
+        end = bisect_right(self.ticks, ticks[-1], pos)
+        self.pos = end
+        have = self.ticks[pos:end]
+        if have == ticks:  # every interval had rows: the usual case
+            return self.values[pos:end]
+        found: dict[int, Value] = {}
+        for tick, value in zip(have, self.values[pos:end], strict=True):
+            found.setdefault(tick, value)  # a repeated tick: the first, as take() does
+        return [found.get(t, missing) for t in ticks]
+
+
 @dataclasses.dataclass(slots=True)
 class _Aggregate:
     node: PureNode
-    queue: Any
-    """``deque[(tick, value)]`` of precomputed values (batch.py)."""
+    queue: Precomputed
     empty: Value
     """The function's value over an empty interval (a tick whose interval had no row)."""
 
@@ -287,7 +362,7 @@ class TickSteps:
                 series.value = self._empty
                 series.stamp = first_step + at_list[-1]
             for agg in s.aggregates:
-                column = _take_queue(agg, tick_list)
+                column = agg.queue.take_many(tick_list, agg.empty)
                 node = agg.node
                 if node.params:
                     filled = _fill(column, at_list, n, node.value)
@@ -319,7 +394,7 @@ class TickSteps:
                         out.objs.append(
                             ParameterValue(t, names[p], v.snapshot() if type(v) is Series else v)
                         )
-        steps = _Steps(values, new, [])
+        steps = _Steps(values, new, [], {})
         slo_steps: list[list[int]] = []
         for slo in plan.slos:
             triggered = np.zeros(n, dtype=bool)
@@ -340,16 +415,14 @@ class TickSteps:
             if idx:
                 results = self._slo_rules[slo.index](steps, idx)
                 self._slo_outcomes(slo, idx, results, steps, out, ranks)
-            # what Violation(slo) reads after each step, for the guarantees
+            # what Violation(slo) reads, for the guarantees: computed when one asks
             start: Truth = (
                 kleene_not(state.slo_last[slo.index]) if state.slo_evaluated[slo.index] else False
             )
+            steps.slo_results.append((idx, results, start))
             if idx:
                 state.slo_last[slo.index] = results[-1]
                 state.slo_evaluated[slo.index] = True
-                steps.violated.append(_fill(list(map(kleene_not, results)), idx, n, start))
-            else:
-                steps.violated.append([start] * n)
         for g in plan.guarantees:
             triggered = np.zeros(n, dtype=bool)
             for p in g.triggers:
@@ -384,7 +457,10 @@ class TickSteps:
         if len(reads) == 1:
             name = names[reads[0]]
             col = steps.values[reads[0]]
-            dicts = [{name: _snap(col[i])} for i in idx]
+            vals = col if len(idx) == len(col) else [col[i] for i in idx]
+            if Series in set(map(type, vals)):
+                vals = list(map(_snap, vals))
+            dicts = [{name: v} for v in vals]
         else:
             cols = [(names[p], steps.values[p]) for p in reads]
             dicts = [{nm: _snap(c[i]) for nm, c in cols} for i in idx]
@@ -475,22 +551,6 @@ def _snap(v: Value) -> Value:
     return v.snapshot() if type(v) is Series else v
 
 
-def _take_queue(agg: _Aggregate, ticks: list[int]) -> list[Value]:
-    """The aggregate's value at each tick, as its patched ``on_change`` takes them: the
-    queued value for that tick, else the function's value over an empty interval. Queue
-    entries up to the last tick are consumed (older ones are dropped, as there)."""
-    queue = agg.queue
-    last = ticks[-1]
-    found: dict[int, Value] = {}
-    while queue and queue[0][0] <= last:
-        tick, value = queue.popleft()
-        found.setdefault(tick, value)
-    if not found:
-        return [agg.empty] * len(ticks)
-    empty = agg.empty
-    return [found.get(t, empty) for t in ticks]
-
-
 def _fill(column: Sequence[Any], at: list[int], n: int, start: Any) -> list[Any]:
     """A value per step of a block of ``n``: ``column[j]`` from step ``at[j]`` (sorted)
     on, ``start`` before the first."""
@@ -504,7 +564,7 @@ def _fill(column: Sequence[Any], at: list[int], n: int, start: Any) -> list[Any]
 
 
 def tick_steps(
-    ev: Evaluator, series: set[int], vectorized: dict[int, tuple[PureNode, Any]]
+    ev: Evaluator, series: set[int], vectorized: dict[int, tuple[PureNode, Precomputed]]
 ) -> TickSteps | None:
     """A :class:`TickSteps` for this engine, or None when some tick does more than the
     vectorized aggregates (then the engine's own loop runs). ``series`` holds the
