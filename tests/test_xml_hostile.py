@@ -283,7 +283,10 @@ def test_messages_never_quote_megabytes() -> None:
         assert diagnostics
         for d in diagnostics:
             assert len(d.message) < 400
-            assert len(d.help or "") < 400
+            # a help may list every registered xsi:type (X032), which grows with the
+            # registry, never with the input
+            assert len(d.help or "") < 1000
+            assert "x" * 100 not in (d.help or "")
 
 
 def test_one_line_document_with_mixed_prefixes_is_fast() -> None:
