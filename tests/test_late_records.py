@@ -14,7 +14,7 @@ import wsla
 from wsla.cli import cli
 from wsla.evaluation import EvaluationResult
 from wsla.runtime.outcomes import LateRecord
-from wsla.sources import Origin, Record
+from wsla.sources import DataProblems, Origin, Record
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "specs" / "stock-quote.xml"
@@ -105,3 +105,39 @@ def test_cli_prints_them_and_does_not_stop_under_fail(tmp_path: Path) -> None:
     report = json.loads(out.read_text("utf-8"))
     assert report["problems"]["counts"] == {"M017": 2}
     assert report["records"]["late"] == 2
+
+
+@pytest.mark.parametrize("engine", ["batch", "event"])
+def test_capped_when_keep_drops_everything(engine: str) -> None:
+    result = wsla.evaluate(SPEC, [LATE], engine=engine, keep=lambda o: False)
+    assert result.outcomes == ()
+    assert result.problem_counts == {"M017": 60}
+    assert [d.code for d in result.problems] == ["M017"] * 50 + ["M014"]
+    assert [line for _, _, line in _where(result)[:50]] == list(range(3, 53))
+
+
+def test_warnings_are_capped_under_the_fail_policy_too() -> None:
+    result = wsla.evaluate(SPEC, [LATE], on_error="fail")
+    assert result.problem_counts == {"M017": 60}
+    assert [d.code for d in result.problems] == ["M017"] * 50 + ["M014"]
+
+
+def test_tally_counts_without_keeping() -> None:
+    problems = DataProblems(keep=2)
+    for line in range(1, 4):
+        problems.report("M016", "again", Origin("f", line))
+    problems.tally("M016", 10)
+    problems.tally("M016", 0)
+    assert problems.counts["M016"] == 13
+    assert [d.code for d in problems.diagnostics()] == ["M016", "M016", "M014"]
+    assert "11 more M016 problems not shown (13 in all)" in problems.diagnostics()[-1].message
+
+
+def test_fail_policy_caps_repeated_warnings() -> None:
+    """A warning never stops the fail policy, and past the cap it is only counted (a log
+    shipped twice must not keep a million M016 diagnostics in memory)."""
+    problems = DataProblems("fail", keep=3)
+    for line in range(1, 8):
+        problems.report("M016", "again", Origin("f", line))
+    assert problems.counts["M016"] == 7
+    assert [d.code for d in problems.diagnostics()] == ["M016"] * 3 + ["M014"]

@@ -40,7 +40,7 @@ from wsla.sources.binding import (
     parse_binding,
     with_zone,
 )
-from wsla.sources.problems import DataAbort, DataProblems, OnError
+from wsla.sources.problems import KEEP_PER_CODE, DataAbort, DataProblems, OnError
 from wsla.sources.reader import detect_format, read_raw
 from wsla.sources.record import Origin
 from wsla.sources.targets import TargetIndex
@@ -226,10 +226,6 @@ def evaluate(
             raise EvaluationError(exc.diagnostics) from None
     begin, finish_at = parse_instant(start), parse_instant(end)
     problems = DataProblems(on_error)
-    user_keep = keep
-    if keep is not None:
-        # late records are reported as M017 from the outcomes, whatever the caller keeps
-        keep = _keeping_late(keep)
     inputs = _inputs(data)
     index = TargetIndex.of_plan(plan)
     evaluator = Evaluator(
@@ -249,11 +245,18 @@ def evaluate(
             "parameter_values": parameter_values,
             "jobs": jobs,
         }
+        # late records are reported (M017) from the first ones the engine emits, whatever
+        # the caller keeps; the engine counts them all
+        late = _LateRecords(keep) if keep is not None else None
         done = _evaluate_batch(
-            plan, inputs, table_binding, index, on_error, options, progress, keep, engine
+            plan, inputs, table_binding, index, on_error, options, progress, late or keep, engine
         )
         if done is not None:
-            return _extend(done[0], plan, done[1], inputs, spec, user_keep)
+            result, found = done
+            if result.late_records:
+                first = late.first if late is not None else result.outcomes
+                _report_late(first, result.late_records, found)
+            return _extend(result, plan, found, inputs, spec)
     records = read_raw(inputs, table_binding, index, problems)
     if progress is not None:
         records = _counting(records, progress)
@@ -263,9 +266,11 @@ def evaluate(
     except DataAbort as stop:
         raise EvaluationError([stop.diagnostic]) from None
     result = evaluator.finish(finish_at)
+    if result.late_records:
+        _report_late(result.outcomes, result.late_records, problems)
     if keep is not None:
         result = dataclasses.replace(result, outcomes=tuple(o for o in result.outcomes if keep(o)))
-    return _extend(result, plan, problems, inputs, spec, user_keep)
+    return _extend(result, plan, problems, inputs, spec)
 
 
 ENGINES = ("auto", "batch", "event")
@@ -314,6 +319,8 @@ def _evaluate_batch(  # noqa: PLR0917 (evaluate's own arguments, passed on)
     except Unsupported:
         pass  # from the start, through the row readers (they report what is wrong)
     problems = DataProblems(on_error)
+    if isinstance(keep, _LateRecords):
+        keep.first.clear()  # the outcomes of the attempt given up
     batch = BatchEvaluator(plan, keep=keep, **options)
     records = read_raw(inputs, binding, index, problems)
     if progress is not None:
@@ -335,21 +342,33 @@ def _counting(records: Iterator[RawRecord], progress: Callable[[int], None]) -> 
     progress(count)
 
 
-def _keeping_late(keep: Callable[[Outcome], bool]) -> Callable[[Outcome], bool]:
-    def keep_or_late(outcome: Outcome) -> bool:
-        return isinstance(outcome, LateRecord) or keep(outcome)
+class _LateRecords:
+    """A ``keep`` that also holds the first late records the engine emits (the ones
+    reported with their place), so that M017 does not depend on what the caller keeps
+    and memory stays bounded."""
 
-    return keep_or_late
+    def __init__(self, keep: Callable[[Outcome], bool]) -> None:
+        self.keep = keep
+        self.first: list[LateRecord] = []
+
+    def __call__(self, outcome: Outcome) -> bool:
+        if isinstance(outcome, LateRecord) and len(self.first) < KEEP_PER_CODE:
+            self.first.append(outcome)
+        return self.keep(outcome)
 
 
-def _report_late(outcomes: Iterable[Outcome], problems: DataProblems) -> None:
-    """One M017 per late record, at its file and line; :class:`DataProblems` keeps the
-    first ones and counts the rest (M014), as for every data code."""
+def _report_late(outcomes: Iterable[Outcome], total: int, problems: DataProblems) -> None:
+    """M017 for the first late records, at their file and line, the rest counted (M014
+    says how many), as for every data code."""
     from wsla.runtime.values import ns_to_iso
 
+    shown = 0
     for outcome in outcomes:
+        if shown == problems.keep:
+            break
         if not isinstance(outcome, LateRecord):
             continue
+        shown += 1
         problems.report(
             "M017",
             f"record for {outcome.target} at {ns_to_iso(outcome.record_time)} is older than "
@@ -357,6 +376,7 @@ def _report_late(outcomes: Iterable[Outcome], problems: DataProblems) -> None:
             _origin(outcome.origin),
             help="sort the input by time, or allow lateness (--allowed-lateness)",
         )
+    problems.tally("M017", total - shown)
 
 
 def _origin(text: str | None) -> Origin | None:
@@ -369,19 +389,13 @@ def _origin(text: str | None) -> Origin | None:
     return Origin(text, 1)
 
 
-def _extend(  # noqa: PLR0917 (evaluate's own values, passed on)
+def _extend(
     result: Result,
     plan: Plan,
     problems: DataProblems,
     inputs: list[DataInput],
     spec: Spec | Plan | str | Path,
-    keep: Callable[[Outcome], bool] | None = None,
 ) -> EvaluationResult:
-    if result.late_records:
-        _report_late(result.outcomes, problems)
-        if keep is not None:
-            kept = tuple(o for o in result.outcomes if keep(o))
-            result = dataclasses.replace(result, outcomes=kept)
     base = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
     return EvaluationResult(
         **base,

@@ -17,7 +17,10 @@ from wsla.limits import DEFAULT_LIMITS, Limits
 from wsla.model.span import Span
 from wsla.sources.record import Origin
 
-__all__ = ["DataAbort", "DataProblems", "OnError"]
+__all__ = ["KEEP_PER_CODE", "DataAbort", "DataProblems", "OnError"]
+
+KEEP_PER_CODE = 50
+"""Diagnostics kept per code by default; the rest are counted."""
 
 
 class OnError(enum.StrEnum):
@@ -45,7 +48,7 @@ class DataProblems:
     def __init__(
         self,
         policy: OnError | str = OnError.REPORT,
-        keep: int = 50,
+        keep: int = KEEP_PER_CODE,
         *,
         limits: Limits = DEFAULT_LIMITS,
     ) -> None:
@@ -68,13 +71,20 @@ class DataProblems:
         help: str | None = None,
     ) -> None:
         self.counts[code] += 1
-        if self.counts[code] > self.keep and self.policy is OnError.REPORT:
+        over = self.counts[code] > self.keep
+        if over and self.policy is OnError.REPORT:
             return
         found = diagnostic(code, message, origin_span(origin), help=help)
         if self.policy is OnError.FAIL and found.is_error:
             self._kept.append(found)
             raise DataAbort(found)
-        self._kept.append(found)
+        if not over:  # warnings never stop the fail policy: they are capped there too
+            self._kept.append(found)
+
+    def tally(self, code: str, count: int) -> None:
+        """Count ``count`` more problems of ``code`` that are not shown (never stops)."""
+        if count > 0:
+            self.counts[code] += count
 
     def admit(self, target: str, origin: Origin | None) -> bool:
         """Whether records for ``target`` may be passed on: at most ``Limits.max_streams``
