@@ -239,3 +239,56 @@ def test_obligations_false_gives_the_same_result() -> None:
     a.feed_rows(rows)
     b.feed_rows(rows)
     assert dumps(a.finish()) == dumps(b.finish())
+
+
+@st.composite
+def shared_streams(draw: Any) -> tuple[list[int], list[str], list[Any], list[Any]]:
+    """One log's rows: times (sorted), a key per row, two value columns."""
+    n = draw(st.integers(1, 60))
+    times, t = [], at(0)
+    for _ in range(n):
+        t += draw(st.sampled_from([0, 5, 30, 70, 200])) * 10**9
+        times.append(t)
+    keys = draw(st.lists(st.sampled_from(["G", "H", "X"]), min_size=n, max_size=n))
+    first = draw(st.lists(st.sampled_from([0, 1, 2.5, 4]), min_size=n, max_size=n))
+    second = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    return times, keys, first, second
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shared_streams(), st.integers(1, 4), obligations())
+def test_streams_sharing_times_and_keys(data: Any, parts: int, duties: Any) -> None:
+    """Two streams over the same time and key arrays (an access log's columns: one
+    split by key serves both) beside the per-event gauge, in time-aligned chunks."""
+    import numpy as np
+
+    times, keys, first, second = data
+    plan = compile_plan(build(*duties))
+    # the first stream: key G feeds the vectorized gauge, H and X the per-event one;
+    # the second: G and X the per-event gauge, H the vectorized gauge by its URI
+    names_a = ["Svc/G", "Svc/H", "Svc/H"]
+    names_b = ["Svc/H", "urn:G", "Svc/H"]
+    rows = []
+    for i, (t, k) in enumerate(zip(times, keys, strict=True)):
+        c = "GHX".index(k)
+        rows.append((t, 0, i, names_a[c], first[i]))
+        rows.append((t, 1, i, names_b[c], second[i]))
+    rows.sort(key=lambda r: (r[0], r[1], r[2]))  # earlier streams first on ties
+    ev = Evaluator(plan)
+    ev.feed_rows([(t, name, v, None) for t, _, _, name, v in rows])
+    expected = dumps(ev.finish())
+    t_all = np.array(times, dtype=np.int64)
+    codes = np.array(["GHX".index(k) for k in keys], dtype=np.int32)
+    v_a, v_b = np.array(first, dtype=object), np.array(second, dtype=np.int64)
+    batch = BatchEvaluator(plan)
+    lo = 0
+    for cut in [*np.linspace(0, len(times), parts + 1).astype(int).tolist()[1:], len(times)]:
+        hi = cut
+        while 0 < hi < len(times) and times[hi] == times[hi - 1]:
+            hi += 1  # cut only between distinct times (a block reader's rule)
+        if hi <= lo:
+            continue
+        t, c = t_all[lo:hi], codes[lo:hi]
+        batch.feed_streams([(t, (c, names_a), list(v_a[lo:hi])), (t, (c, names_b), v_b[lo:hi])])
+        lo = hi
+    assert dumps(batch.finish()) == expected

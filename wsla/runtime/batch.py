@@ -308,7 +308,7 @@ class BatchEvaluator:
                 parts.append((t, codes, names, _values(np, values)))
         if not parts:
             return
-        unsorted = any(len(p[0]) > 1 and bool((np.diff(p[0]) < 0).any()) for p in parts)
+        unsorted = any(len(p[0]) > 1 and bool((p[0][1:] < p[0][:-1]).any()) for p in parts)
         oldest = min(int(p[0][0]) for p in parts)
         unknown = any(name not in self._ev._routes for p in parts for name in p[2])
         if (
@@ -330,6 +330,7 @@ class BatchEvaluator:
         selected: dict[int, tuple[_Group, list[Any], list[Any]]] = {}
         rest_parts = []
         vec_count = 0
+        splits: dict[tuple[Any, ...], tuple[Any, list[int], Any]] = {}
         for t, codes, names, values in parts:
             windowed = self._start is not None or self._end is not None
             inside: Any = None
@@ -342,8 +343,8 @@ class BatchEvaluator:
                 at = t[inside]
             else:
                 at = t
-            if len(at):
-                hi, lo = int(at.max()), int(at.min())
+            if len(at):  # each stream is time-sorted here
+                hi, lo = int(at[-1]), int(at[0])
                 newest = hi if newest is None else max(newest, hi)
                 first = lo if first is None else min(first, lo)
             # the group of each row's target (-1: per event or outside the window), then
@@ -360,6 +361,33 @@ class BatchEvaluator:
                 entry[1].append(t)
                 entry[2].append(values)
                 vec_count += len(t)
+                continue
+            if not windowed and len(distinct) == sum(g is not None for g in found):
+                # one group per target: split by target code, once for the streams that
+                # share their times and codes (an access log's columns)
+                key = (_identity(t), _identity(codes), len(names))
+                split = splits.get(key)
+                if split is None:
+                    small = codes.astype(np.int16) if len(names) < 1 << 15 else codes
+                    order = np.argsort(small, kind="stable")  # radix: one pass
+                    edges = [0, *np.cumsum(np.bincount(small, minlength=len(names))).tolist()]
+                    split = splits[key] = (order, edges, t[order])
+                order, edges, st = split
+                sv = _take(np, values, order)
+                idle = []
+                for c, g in enumerate(found):
+                    lo_c, hi_c = edges[c], edges[c + 1]
+                    if hi_c == lo_c:
+                        continue
+                    if g is None:
+                        idle.append(order[lo_c:hi_c])
+                        continue
+                    entry = selected.setdefault(id(g), (g, [], []))
+                    entry[1].append(st[lo_c:hi_c])
+                    entry[2].append(sv[lo_c:hi_c])
+                    vec_count += hi_c - lo_c
+                if idle:
+                    rest_parts.append((t, codes, names, values, np.sort(np.concatenate(idle))))
                 continue
             gid = gid_of[codes]
             if windowed:
@@ -649,6 +677,11 @@ def _encode(np: Any, targets: Any, n: int) -> tuple[Any, list[str]]:
     index = {name: i for i, name in enumerate(names)}
     codes = np.fromiter(map(index.__getitem__, targets), dtype=np.int32, count=n)
     return codes, names
+
+
+def _identity(array: Any) -> tuple[Any, ...]:
+    """What makes two arrays the same data: buffer address, type, shape and strides."""
+    return (array.__array_interface__["data"][0], array.dtype.str, array.shape, array.strides)
 
 
 def _concat_targets(np: Any, parts: list[tuple[Any, int]]) -> tuple[Any, list[str]]:
