@@ -90,7 +90,8 @@ class _Instant(click.ParamType[int]):
     multiple=True,
     type=click.Path(exists=True, dir_okay=False),
     metavar="FILE",
-    help="A measurement file (.csv, .jsonl, .ndjson, .parquet; .gz for text). Repeatable; "
+    help="A measurement file (.csv, .jsonl, .ndjson, .parquet, .arrow/.feather; .gz for "
+    "text). Repeatable; "
     "files may also follow SPEC directly.",
 )
 @click.option(
