@@ -1,7 +1,7 @@
 """Measurement sources: files and Python data → time-ordered :class:`Record` streams.
 
-Formats: CSV and JSON Lines (stdlib), Parquet and Arrow (the ``parquet`` extra),
-Python iterables. Long format (``time,target,value``) needs no binding; wide tables
+Formats: CSV and JSON Lines (stdlib), Parquet, Arrow IPC files and in-memory Arrow
+tables (the ``parquet`` extra), Python iterables. Long format (``time,target,value``) needs no binding; wide tables
 (access logs, probe logs) are read through a :class:`~wsla.sources.binding.Binding`.
 """
 
