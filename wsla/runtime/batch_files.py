@@ -59,7 +59,27 @@ def _check(table: Table | None) -> Table:
     return table
 
 
+def _read_ahead(batches: Iterator[Any]) -> Iterator[Any]:
+    """``batches``, each read while the one before is evaluated: pyarrow decodes
+    without the GIL, so reading overlaps the engine's work (same batches, same order;
+    one more chunk in memory)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="wsla-read") as pool:
+        future = pool.submit(next, batches, None)
+        while True:
+            batch = future.result()  # a read error is raised here, to pull()
+            if batch is None:
+                return
+            future = pool.submit(next, batches, None)
+            yield batch
+
+
 def _batches(path: str, columns: list[str], rows: int) -> Iterator[Any]:
+    return _read_ahead(_file_batches(path, columns, rows))
+
+
+def _file_batches(path: str, columns: list[str], rows: int) -> Iterator[Any]:
     if _kind(path) == "parquet":
         import pyarrow.parquet as pq
 
