@@ -25,7 +25,7 @@ from wsla.diagnostics import Diagnostic, Severity
 from wsla.limits import DEFAULT_LIMITS, Limits
 from wsla.model.spec import Spec
 from wsla.runtime.directives import DIRECTIVES, DirectiveNode, ResponseTimeNode
-from wsla.runtime.functions import FUNCTIONS, IntervalSeriesNode
+from wsla.runtime.functions import FUNCTIONS, IntervalSeriesNode, TSConstructorNode
 from wsla.runtime.modalities import MODALITIES
 from wsla.runtime.nodes import Const, Node
 from wsla.runtime.outcomes import (
@@ -54,6 +54,19 @@ tuple of the other buffers' pairs."""
 _NO_ROUTE: Route = (0, None, (), (), (), False)
 _DISCARD = deque[Any](maxlen=0).append
 """Appending to a zero-length deque keeps nothing: the buffer of a value nobody buffers."""
+Lane = tuple[Any, Any, Any]
+"""(fed node, its interval buffer's time ``append``, value ``append``): the whole work of a
+record on the inlined path when its value only goes into one interval buffer and no
+parameter reads the node; ``(None, None, None)`` for any other target."""
+_NO_LANE: Lane = (None, None, None)
+
+
+def _lane(route: Route) -> Lane:
+    kind, node, downstream, watch, _, _ = route
+    if kind == 5 and not downstream[2] and not watch:
+        return (node, downstream[0], downstream[1])
+    return _NO_LANE
+
 
 INVOCATION_SUFFIX = "#invocation"
 """A record whose target is ``<ServiceObject>#invocation`` is one invocation of that
@@ -308,6 +321,9 @@ class Evaluator:
             self._routes[target] = self._route(nodes, invocation=False)
         for operation, nodes in self._operations.items():
             self._routes[operation + INVOCATION_SUFFIX] = self._route(nodes, invocation=True)
+        # every known target has a lane: one dict subscript answers both "known?" and
+        # "the cheapest path?" for the most common record
+        self._lanes = {target: _lane(route) for target, route in self._routes.items()}
         self._state = ObligationState(self._param_nodes, len(plan.slos))
         self._slos_by_param: list[list[int]] = [[] for _ in plan.parameters]
         self._slos_by_sched: list[list[int]] = [[] for _ in plan.schedules]
@@ -337,10 +353,25 @@ class Evaluator:
         """One record: ``target`` is ``ServiceObject/Metric`` (or the full path), a
         directive URI, or ``<ServiceObject>#invocation`` (value = response time)."""
         try:
-            kind, node, downstream, watch, nodes, invocation = self._routes[target]
+            node, add_time, add_value = self._lanes[target]
         except KeyError:
             self._unknown_target(target, time if type(time) is int else to_ns(time))
             return
+        if node is not None and type(time) is int and self._watermark <= time < self._fast_hi:
+            # the most common record, inlined to the bone: a value for one interval buffer
+            # between two ticks (the conditions are those of the inlined path below)
+            if value is True:
+                value = 1
+            elif value is False:
+                value = 0
+            self._records += 1
+            self._last = self._watermark = time
+            node.value = value
+            if value is not None:
+                add_time(time)
+                add_value(value)
+            return
+        kind, node, downstream, watch, nodes, invocation = self._routes[target]
         if type(time) is int and self._watermark <= time < self._fast_hi:
             # the common case, inlined: no lateness, no trace, inside the window, no tick
             # due (with no lateness the watermark is the newest time seen). With lateness or
@@ -437,6 +468,7 @@ class Evaluator:
         each. The common case (a record that only sets a directive's value and feeds
         functions, between ticks) runs in a loop keeping the engine's counters in locals.
         """
+        lanes = self._lanes
         get = self._routes.get
         feed = self.feed
         no_route = _NO_ROUTE
@@ -444,6 +476,20 @@ class Evaluator:
         step, last, count = self._step, self._last, 0
         try:
             for t, target, value, origin in rows:
+                # a lane first, as in feed() (an unknown target has none: feed() reports it)
+                node, add_time, add_value = lanes.get(target, _NO_LANE)
+                if node is not None and type(t) is int and mark <= t < hi:
+                    if value is True:
+                        value = 1
+                    elif value is False:
+                        value = 0
+                    count += 1
+                    mark = last = t
+                    node.value = value
+                    if value is not None:
+                        add_time(t)
+                        add_value(value)
+                    continue
                 kind, node, downstream, watch, _, _ = get(target, no_route)
                 if kind in (1, 5) and type(t) is int and mark <= t < hi:
                     if value is True:
@@ -804,8 +850,9 @@ class Evaluator:
                     break
             if ticked:
                 new = node.on_tick(t) or new
-                gaps = getattr(node, "gaps", None)
-                if gaps:
+                # only a TSConstructor reports gaps (getattr on the others would raise)
+                if isinstance(node, TSConstructorNode) and node.gaps:
+                    gaps = node.gaps
                     for g in gaps:
                         self._emit(
                             DataGap(

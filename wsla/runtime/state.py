@@ -64,6 +64,7 @@ ENGINE_STRUCTURE = (
     "_param_nodes",
     "_params_of",
     "_routes",
+    "_lanes",
     "_slos_by_param",
     "_slos_by_sched",
     "_gs_by_param",

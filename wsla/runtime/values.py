@@ -89,6 +89,9 @@ def normalize(value: object) -> Value:
 
 
 def is_number(value: object) -> bool:
+    kind = type(value)
+    if kind is float or kind is int:  # nearly always: no isinstance walk
+        return True
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -133,10 +136,14 @@ class Series:
         """An unbounded series of these elements (oldest first); takes the lists as they are.
 
         Its non-numbers are counted only when a function asks (a Ratio over it never does)."""
-        out = cls()
+        # not through __init__: its two deques would be thrown away at once (one series
+        # per interval buffer per tick)
+        out = cls.__new__(cls)
+        out.window = None
         out.times = times
         out.values = values
         out._non_numbers = -1 if values else 0
+        out._fsum = None
         return out
 
     def append(self, time: int, value: Value) -> None:
