@@ -42,6 +42,7 @@ from wsla.model import (
     Spec,
     StringScalar,
 )
+from wsla.model.construct import constructor as _fast
 
 if TYPE_CHECKING:
     from wsla.check.graph_rules import MetricFlow
@@ -273,7 +274,7 @@ def build_context(spec: Spec) -> Context:
     for obj, parents in spec.service_objects():
         parent = index_of[id(parents[-1])] if parents else None
         path = (*(p.name or "?" for p in parents), obj.name or "?")
-        scope = ObjectScope(
+        scope = _fast(ObjectScope)(
             index=len(ctx.scopes), obj=obj, parent=parent, path=path, label="/".join(path)
         )
         index_of[id(obj)] = scope.index
@@ -296,7 +297,7 @@ def build_context(spec: Spec) -> Context:
             if macro.name:
                 ctx.macros_by_scope[scope.index].setdefault(macro.name, macro)
         for parameter in obj.parameters:
-            entry = ParameterEntry(parameter=parameter, scope=scope.index)
+            entry = _fast(ParameterEntry)(parameter=parameter, scope=scope.index)
             ctx.parameter_entries.append(entry)
             if parameter.name:
                 ctx.parameters.setdefault(parameter.name, entry)
@@ -307,7 +308,7 @@ def build_context(spec: Spec) -> Context:
             _add_metric(
                 ctx,
                 scope,
-                MetricEntry(
+                _fast(MetricEntry)(
                     name=metric.name or "",
                     metric=metric,
                     scope=scope.index,
@@ -360,7 +361,7 @@ def expand(
             else:
                 metric = dataclasses.replace(metric, definition=directive)
         definition = metric.definition
-        yield MetricEntry(
+        yield _fast(MetricEntry)(
             name=name,
             metric=metric,
             scope=scope.index,

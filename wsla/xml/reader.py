@@ -3,7 +3,8 @@
 :func:`parse_xml` is the hardened parser (no entities, no DTDs, no network, no XInclude,
 libxml2's depth and size limits on); :func:`read_tree` turns a normalised, schema-valid
 tree into a :class:`~wsla.model.Spec` with a :class:`~wsla.model.Span` on every node;
-:func:`load_xml` runs the whole pipeline: parse → legacy normalisation → XSD → model.
+:func:`load_xml` runs the whole pipeline: parse → XSD → model, with the legacy
+normalisation (and the XSD again) only for a document not valid as written.
 
 Every failure is a coded :class:`~wsla.diagnostics.Diagnostic`; nothing here raises for
 bad input.
@@ -24,6 +25,7 @@ from lxml import etree
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic, has_errors
 from wsla.limits import DEFAULT_LIMITS, Limits
+from wsla.model.construct import constructor as _fast
 from wsla.model.directives import DIRECTIVE_TYPES, MeasurementDirective
 from wsla.model.functions import (
     ConstantRef,
@@ -686,12 +688,12 @@ class _Reader:
                 if name is None:
                     raise _Invalid(child, f"unexpected <{_local(child.tag)}> in an interval")
                 values[name] = _parse_long(child)
-        return Interval(**values, span=self.span(element))
+        return _fast(Interval)(**values, span=self.span(element))
 
     def period(self, element: Element) -> Period:
         children = _children(element)
         if children and children[0].tag == _T_START and len(children) == 2:
-            return TimePeriod(
+            return _fast(TimePeriod)(
                 start=_parse_datetime(children[0]),
                 end=_parse_datetime(children[1]),
                 span=self.span(element),
@@ -839,7 +841,7 @@ class _Reader:
         extra = self.fields(cls, rest, _SERVICE_OBJECT_FIELDS) if cls is not Operation else {}
         if cls is Operation and rest:
             raise _Invalid(rest[0], f"unexpected <{_local(rest[0].tag)}>", "X030")
-        return cls(**common, **extra)
+        return _fast(cls)(**common, **extra)
 
     @property
     def _shared(self) -> dict[str, tuple[str, Callable[[Element], Any]]]:
@@ -857,7 +859,7 @@ class _Reader:
         children = _children(element)
         if len(children) != 2:
             raise _Invalid(element, "a Schedule needs Period and Interval", "X030")
-        return Schedule(
+        return _fast(Schedule)(
             name=element.get("name"),
             period=self.period(children[0]),
             interval=self.interval(children[1]),
@@ -927,13 +929,13 @@ class _Reader:
             values: dict[str, tuple[str, ...]] = {}
             for part in parts[1:]:
                 values[_local(part.tag).lower()] = tuple(_text(part).split())
-            communication = Communication(
+            communication = _fast(Communication)(
                 source=_text(parts[0]),
                 pull=values.get("pull"),
                 push=values.get("push"),
                 span=self.span(comm),
             )
-        return SLAParameter(
+        return _fast(SLAParameter)(
             name=element.get("name"),
             type=self.attr_type(element, "type"),
             unit=element.get("unit"),
@@ -965,7 +967,7 @@ class _Reader:
         else:
             raise _Invalid(holder, f"unexpected <{_local(tag)}>", "X030")
         counter = element.get("counter")
-        return Metric(
+        return _fast(Metric)(
             name=element.get("name"),
             type=self.attr_type(element, "type"),
             unit=element.get("unit"),
@@ -983,7 +985,7 @@ class _Reader:
         if cls is None:
             raise _Invalid(element, f"unknown measurement directive type {local!r}", "X032")
         values = self.fields(cls, _children(element))
-        return cls(result_type=self.attr_type(element, "resultType"), span=span, **values)
+        return _fast(cls)(result_type=self.attr_type(element, "resultType"), span=span, **values)
 
     # --- functions ----------------------------------------------------------------
 
@@ -994,12 +996,12 @@ class _Reader:
         if cls is None:
             raise _Invalid(element, f"unknown function type {local!r}", "X032")
         values = self.fields(cls, _children(element))
-        return cls(result_type=self.attr_type(element, "resultType"), span=span, **values)
+        return _fast(cls)(result_type=self.attr_type(element, "resultType"), span=span, **values)
 
     def input(self, element: Element) -> MetricRef | Function:
         if element.tag == _T_FUNCTION:
             return self.function(element)
-        return MetricRef(name=_text(element), span=self.span(element))
+        return _fast(MetricRef)(name=_text(element), span=self.span(element))
 
     def operand_of(self, wrapper: Element) -> Operand:
         children = _children(wrapper)
@@ -1008,17 +1010,17 @@ class _Reader:
         element = children[0]
         tag = element.tag
         if tag == _T_METRIC:
-            return MetricRef(name=_text(element), span=self.span(element))
+            return _fast(MetricRef)(name=_text(element), span=self.span(element))
         if tag == _T_FUNCTION:
             return self.function(element)
         if tag == _T_LONGSCALAR:
-            return LongScalar(value=_parse_long(element), span=self.span(element))
+            return _fast(LongScalar)(value=_parse_long(element), span=self.span(element))
         if tag == _T_FLOATSCALAR:
-            return FloatScalar(value=_parse_double(element), span=self.span(element))
+            return _fast(FloatScalar)(value=_parse_double(element), span=self.span(element))
         if tag == _T_STRINGSCALAR:
-            return StringScalar(value=_text(element), span=self.span(element))
+            return _fast(StringScalar)(value=_text(element), span=self.span(element))
         if tag == _T_CONSTANT:
-            return ConstantRef(name=_text(element), span=self.span(element))
+            return _fast(ConstantRef)(name=_text(element), span=self.span(element))
         raise _Invalid(element, f"<{_local(tag)}> is not an operand", "X030")
 
     # --- obligations --------------------------------------------------------------
@@ -1074,9 +1076,9 @@ class _Reader:
         if element.tag == _T_EVALUATIONEVENT:
             if _text(element).strip() != "NewValue":
                 raise _Invalid(element, "the only EvaluationEvent is NewValue", "X031")
-            return OnNewValue(span=self.span(element))
+            return _fast(OnNewValue)(span=self.span(element))
         if element.tag == _T_SCHEDULE:
-            return OnSchedule(schedule=_text(element), span=self.span(element))
+            return _fast(OnSchedule)(schedule=_text(element), span=self.span(element))
         raise _Invalid(element, "expected <EvaluationEvent> or <Schedule>", "X030")
 
     def slo(self, element: Element) -> ServiceLevelObjective:
@@ -1084,7 +1086,7 @@ class _Reader:
         children = _children(element)
         if len(children) < 4:
             raise _Invalid(element, "an SLO needs Obliged, Validity, Expression, event", "X030")
-        return ServiceLevelObjective(
+        return _fast(ServiceLevelObjective)(
             name=element.get("name"),
             obliged=_text(children[0]),
             validity=tuple(self.period(child) for child in children[1:-2]),
@@ -1167,7 +1169,9 @@ class _Reader:
             parts = _children(element)
             if len(parts) != 2:
                 raise _Invalid(element, f"<{_local(tag)}> needs two Expressions", "X030")
-            return logic(left=self.expression(parts[0]), right=self.expression(parts[1]), span=span)
+            return _fast(logic)(
+                left=self.expression(parts[0]), right=self.expression(parts[1]), span=span
+            )
         if tag == _T_NOT:
             parts = _children(element)
             if len(parts) != 1:
@@ -1189,7 +1193,7 @@ class _Reader:
             if children[0].tag == _T_SLAPARAMETER:
                 names = (_text(children[0]),)
             return NewValuePredicate(parameters=names, span=span)
-        return cls(span=span, **self.fields(cls, children))
+        return _fast(cls)(span=span, **self.fields(cls, children))
 
     # --- document -----------------------------------------------------------------
 
@@ -1292,7 +1296,8 @@ def read_tree(
 def load_xml(
     data: bytes, path: str | None, *, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[Spec | None, list[Diagnostic]]:
-    """Parse, normalise the 2002 dialect, validate against the XSD and read ``data``."""
+    """Parse, validate against the XSD (normalising the 2002 dialect first when the
+    document is not valid as written) and read ``data``."""
     from wsla.xml import legacy, schema
 
     tree, diagnostics = parse_xml(data, path, limits=limits)
