@@ -1,8 +1,9 @@
 """Measurement sources: files and Python data → time-ordered :class:`Record` streams.
 
 Formats: CSV and JSON Lines (stdlib), Parquet, Arrow IPC files and in-memory Arrow
-tables (the ``parquet`` extra), Python iterables. Long format (``time,target,value``) needs no binding; wide tables
-(access logs, probe logs) are read through a :class:`~wsla.sources.binding.Binding`.
+tables (the ``parquet`` extra), Python iterables. Long format (``time,target,value``)
+needs no binding; wide tables (access logs, probe logs) are read through a
+:class:`~wsla.sources.binding.Binding`.
 """
 
 from wsla.sources.binding import Binding, BindingError, binding_from_options, load_binding
