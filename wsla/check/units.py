@@ -56,6 +56,9 @@ from wsla.model import (
 )
 from wsla.model.extensions import IntervalSeries, Min, Percentile
 
+# Tuples, not unions: ``A | B`` builds a union object at every call.
+_PLUS_MINUS = (Plus, Minus)
+_INPUT_TYPES = (MetricRef, Function)
 _KEEPS_UNIT: tuple[type[Function], ...] = (
     TSConstructor,
     QConstructor,
@@ -216,12 +219,12 @@ def _operand_unit(
 def _function_unit(ctx: Context, holder: MetricEntry, fn: Function, lookup: Lookup) -> Unit | None:
     if isinstance(fn, _KEEPS_UNIT):
         source = getattr(fn, "input", None)
-        if isinstance(source, MetricRef | Function):
+        if isinstance(source, _INPUT_TYPES):
             return _operand_unit(ctx, holder, source, lookup)
         return None
     if isinstance(fn, TSSelect):
         return _operand_unit(ctx, holder, fn.operand, lookup)
-    if isinstance(fn, Plus | Minus):
+    if isinstance(fn, _PLUS_MINUS):
         left = _operand_unit(ctx, holder, fn.left, lookup)
         right = _operand_unit(ctx, holder, fn.right, lookup)
         if left is None:
@@ -260,7 +263,7 @@ def combined_units(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
         if not isinstance(entry.metric.definition, Function):
             continue
         for fn in entry.functions:
-            if not isinstance(fn, Plus | Minus):
+            if not isinstance(fn, _PLUS_MINUS):
                 continue
             left = operand_unit(ctx, entry, fn.left)
             right = operand_unit(ctx, entry, fn.right)
