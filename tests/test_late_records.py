@@ -141,3 +141,15 @@ def test_fail_policy_caps_repeated_warnings() -> None:
         problems.report("M016", "again", Origin("f", line))
     assert problems.counts["M016"] == 7
     assert [d.code for d in problems.diagnostics()] == ["M016"] * 3 + ["M014"]
+
+
+def test_cli_text_matches_golden_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary (stdout) and the late-record diagnostics (stderr) as a user sees them,
+    with paths relative to the repository."""
+    monkeypatch.chdir(ROOT)
+    run = CliRunner().invoke(
+        cli, ["evaluate", "specs/stock-quote.xml", "tests/hostile/data/unsorted-rows.csv"]
+    )
+    assert run.exit_code == 0
+    golden = ROOT / "tests" / "cases" / "evaluate" / "late-records.txt"
+    assert run.stdout + "--- stderr ---\n" + run.stderr == golden.read_text("utf-8")
