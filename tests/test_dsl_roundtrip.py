@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import strategies as S
@@ -194,3 +196,76 @@ def test_fmt_keeps_comments_anywhere_between_statements(spec: Spec, data: st.Dat
         assert formatted.count(comment) == 1, comment
     assert _read(formatted) == spec
     assert format_source(formatted)[0] == formatted
+
+
+def _with_units(expression: Any, seconds: set[str]) -> Any:
+    """``expression`` with every finite comparison value written in ms (its parameter
+    is declared in seconds), the value converted as a reader would."""
+    from fractions import Fraction
+
+    from wsla.model import BinaryLogic, Comparison, Not
+    from wsla.model.obligations import UnitLiteral
+
+    if isinstance(expression, BinaryLogic):
+        return dataclasses.replace(
+            expression,
+            left=_with_units(expression.left, seconds),
+            right=_with_units(expression.right, seconds),
+        )
+    if isinstance(expression, Not):
+        return dataclasses.replace(expression, operand=_with_units(expression.operand, seconds))
+    if isinstance(expression, Comparison) and math.isfinite(expression.value):
+        seconds.add(expression.parameter)
+        number = repr(expression.value)
+        return dataclasses.replace(
+            expression,
+            value=float(Fraction(number) / 1000),
+            written=UnitLiteral(number=number, unit="ms"),
+        )
+    return expression
+
+
+# The shared strategy's comparisons, re-written with units inside whatever expression shapes,
+# obligation groups, guarantees and names it generates.
+@settings(max_examples=20)
+@given(S.specs())
+def test_generated_comparisons_written_with_units_round_trip(spec: Spec) -> None:
+    from wsla.model import SLAParameter
+
+    seconds: set[str] = set()
+    obligations = spec.obligations
+
+    def rewrite(holder: Any) -> Any:
+        return dataclasses.replace(
+            holder,
+            slos=tuple(
+                dataclasses.replace(s, expression=_with_units(s.expression, seconds))
+                for s in holder.slos
+            ),
+            guarantees=tuple(
+                dataclasses.replace(g, expression=_with_units(g.expression, seconds))
+                for g in holder.guarantees
+            ),
+        )
+
+    obligations = dataclasses.replace(
+        rewrite(obligations), groups=tuple(rewrite(g) for g in obligations.groups)
+    )
+    # declared first, so these declarations are the ones the names resolve to
+    units = ServiceDefinition(
+        name="Units",
+        parameters=tuple(SLAParameter(name=name, unit="s", metric="M") for name in sorted(seconds)),
+    )
+    spec = dataclasses.replace(
+        spec,
+        service_definitions=(units, *spec.service_definitions),
+        obligations=obligations,
+    )
+    text = dumps_dsl(spec)
+    assert text.count(" ms\n") + text.count(" ms ") >= min(1, len(seconds))
+    back = _read(text)
+    assert back == spec
+    assert dumps_dsl(back) == text
+    from_xml, diagnostics = load_xml(dumps_xml(spec), None)
+    assert from_xml is not None, diagnostics
+    assert from_xml == spec
