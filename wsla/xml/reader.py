@@ -439,6 +439,9 @@ def _too_many_nodes(data: bytes, limit: int) -> bool:
 def _doctype_diagnostics(tree: ElementTree, data: bytes, path: str | None) -> list[Diagnostic]:
     docinfo = tree.docinfo
     out: list[Diagnostic] = []
+    dtd = docinfo.internalDTD
+    if dtd is None and not (docinfo.system_url or docinfo.public_id):
+        return out  # no DOCTYPE: spare a search through the whole document
     doctype_line, doctype_at = _line_of(data, b"<!DOCTYPE")
     if docinfo.system_url or docinfo.public_id:
         out.append(
@@ -450,7 +453,6 @@ def _doctype_diagnostics(tree: ElementTree, data: bytes, path: str | None) -> li
                 help="remove the DOCTYPE; WSLA documents are checked against the XSD",
             )
         )
-    dtd = docinfo.internalDTD
     if dtd is None:
         return out
     for entity in dtd.iterentities():
