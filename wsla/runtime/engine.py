@@ -147,6 +147,63 @@ class Evaluator:
     applied, L107).
     """
 
+    # Slots: the per-record path reads and writes a few attributes per record, and slot
+    # access is the cheapest there is (``wsla.runtime.state`` classifies every one).
+    __slots__ = (
+        "_ahead",
+        "_all",
+        "_buffer",
+        "_closure",
+        "_drained",
+        "_emit_params",
+        "_end",
+        "_evidence",
+        "_fast_end",
+        "_fast_hi",
+        "_finished",
+        "_from",
+        "_g_last",
+        "_gs_by_param",
+        "_gs_by_sched",
+        "_gs_by_slo",
+        "_lanes",
+        "_last",
+        "_late",
+        "_lateness",
+        "_max_seen",
+        "_max_ticks",
+        "_next_tick",
+        "_nodes",
+        "_operations",
+        "_out",
+        "_outside",
+        "_param_nodes",
+        "_params_of",
+        "_pending_notes",
+        "_pos",
+        "_readings",
+        "_record_closure",
+        "_records",
+        "_routes",
+        "_sched_k",
+        "_sched_next",
+        "_sched_nodes",
+        "_seq",
+        "_slo_closed",
+        "_slos_by_param",
+        "_slos_by_sched",
+        "_start",
+        "_state",
+        "_step",
+        "_targets",
+        "_trace",
+        "_tracks",
+        "_unknown",
+        "_watermark",
+        "_window_end",
+        "plan",
+    )
+
     def __init__(
         self,
         spec_or_plan: Spec | Plan,
@@ -178,6 +235,8 @@ class Evaluator:
         self._all: list[Outcome] = []
         self._step = 0
         self._from: int | None = None
+        # the time of the last record applied in a step of its own; a lane record only
+        # moves the watermark, which finish() takes into account as well
         self._last: int | None = None
         self._watermark = FAR_PAST if self._start is None else self._start
         self._max_seen = FAR_PAST
@@ -365,7 +424,7 @@ class Evaluator:
             elif value is False:
                 value = 0
             self._records += 1
-            self._last = self._watermark = time
+            self._watermark = time  # (not _last: finish() reads the watermark too)
             node.value = value
             if value is not None:
                 add_time(time)
@@ -484,7 +543,7 @@ class Evaluator:
                     elif value is False:
                         value = 0
                     count += 1
-                    mark = last = t
+                    mark = t  # (not last, as in feed())
                     node.value = value
                     if value is not None:
                         add_time(t)
