@@ -62,3 +62,33 @@ def test_sparse_rows_are_labelled_row_by_row() -> None:
     first, closed, usable, starts, counts, ticks = _segments(np, t, 0, 7, NEVER, 9_000_000)
     assert (first, closed, usable) == (0, 3, 4)
     assert ticks == [14, 50_001] and counts.tolist() == [2, 1] and starts.tolist() == [0, 2]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(1, 300), min_size=1, max_size=20),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["small ints", "huge ints", "floats"]),
+)
+def test_order_statistics_are_those_of_the_sorted_segments(
+    lengths: list[int], seed: int, kind: str
+) -> None:
+    """Segments of many lengths: several buckets, rows padded."""
+    from wsla.runtime.batch_kernels import order_statistics
+
+    rng = np.random.default_rng(seed)
+    total = sum(lengths)
+    if kind == "floats":
+        values = np.round(rng.normal(0, 100, total), 1)
+    elif kind == "huge ints":
+        values = rng.choice(np.array([2**62, -(2**62), 0, 5], dtype=np.int64), total)
+    else:
+        values = rng.integers(-5, 6, total, dtype=np.int64)
+    counts = np.array(lengths, dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    j = np.array([rng.integers(0, n) for n in lengths], dtype=np.int64)
+    j1 = np.array([rng.integers(k, n) for k, n in zip(j, lengths, strict=True)], dtype=np.int64)
+    a, b = order_statistics(np, values, starts, counts, j, j1)
+    for i in range(len(lengths)):
+        ordered = sorted(values[starts[i] : starts[i] + counts[i]].tolist())
+        assert a[i] == ordered[j[i]] and b[i] == ordered[j1[i]]
