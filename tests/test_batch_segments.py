@@ -92,3 +92,45 @@ def test_order_statistics_are_those_of_the_sorted_segments(
     for i in range(len(lengths)):
         ordered = sorted(values[starts[i] : starts[i] + counts[i]].tolist())
         assert a[i] == ordered[j[i]] and b[i] == ordered[j1[i]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(
+                st.floats(1e-3, 1e5),
+                st.floats(-1e6, 1e6),
+                st.sampled_from([1e-300, 3e300, 0.1, 0.0, -0.0, 2.0**-1074]),
+            ),
+            min_size=1,
+            max_size=50,
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.booleans(),
+)
+def test_exact_sums_are_fsum(segments: list[list[float]], positive: bool) -> None:
+    """Per segment the correctly rounded sum (``math.fsum``), or HARD: the positive-only
+    shortcut, the sums as doubles (partial sums below 2**53) and the int64 limbs."""
+    import math
+
+    from wsla.runtime.batch_kernels import HARD, exact_sums
+
+    if positive:
+        segments = [[abs(x) or 1.5 for x in seg] for seg in segments]
+    values = np.array([x for seg in segments for x in seg], dtype=np.float64)
+    counts = np.array([len(seg) for seg in segments], dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    got = exact_sums(np, values, starts, counts)
+    for seg, total in zip(segments, got, strict=True):
+        if total is not HARD:
+            assert total == math.fsum(seg) and type(total) is float
+    # limbs whose sums pass 2**53 (values near 2**17 beside 1e-4): int64 sums needed
+    wide = [1e5 + k / 7 for k in range(500)] + [-1e5 - k / 9 for k in range(500)]
+    wide.append(1e-4)  # cancellation: a small sum whose last bits show any rounding
+    got = exact_sums(np, np.array(wide), np.array([0]), np.array([len(wide)]))
+    assert got == [math.fsum(wide)]
+    typical = np.array([12.5, 80.25, 7.0, 1033.125], dtype=np.float64)
+    assert exact_sums(np, typical, np.array([0, 2]), np.array([2, 2])) == [92.75, 1040.125]

@@ -39,27 +39,39 @@ def exact_sums(np: Any, values: Any, starts: Any, counts: Any) -> list[Any]:
         if peak * int(counts.max()) >= _INT_SAFE:
             return [HARD] * len(starts)
         return [int(s) for s in np.add.reduceat(values, starts).tolist()]
-    finite = np.isfinite(values)
     bad = None
-    if not finite.all():
+    v_min, v_max = float(values.min()), float(values.max())  # NaN propagates
+    if not (math.isfinite(v_min) and math.isfinite(v_max)):
+        finite = np.isfinite(values)
         bad = np.add.reduceat((~finite).astype(np.int64), starts) > 0
         values = np.where(finite, values, 0.0)
-    magnitude = np.abs(values)
-    high_value = float(magnitude.max())
-    if high_value == 0:
-        return [HARD] * len(starts)
-    low_value = float(np.min(magnitude, where=magnitude > 0, initial=high_value))
+        v_min, v_max = float(values.min()), float(values.max())
+    if v_min > 0:  # all positive (response times): the extremes are the magnitudes'
+        high_value, low_value = v_max, v_min
+    else:
+        high_value = max(-v_min, v_max)
+        if high_value == 0:
+            return [HARD] * len(starts)
+        magnitude = np.abs(values)
+        low_value = float(np.min(magnitude, where=magnitude > 0, initial=high_value))
     # every value is an integer multiple of 2**low: its own ulp is at least the ulp of
     # the smallest magnitude (53-bit significands)
     low = math.frexp(low_value)[1] - 53
     high = math.frexp(high_value)[1]
-    if high - low - _LIMB + int(counts.max()).bit_length() >= 62:
+    bits = int(counts.max()).bit_length()
+    if high - low - _LIMB + bits >= 62:
         return [HARD] * len(starts)
     scaled = values * (2.0**-low) if low >= -1022 else np.ldexp(values, -low)
     hi = np.floor(scaled * (2.0**-_LIMB))
-    lo = scaled - hi * (2.0**_LIMB)  # exact: the difference is an integer < 2**32
-    sum_hi = np.add.reduceat(hi.astype(np.int64), starts).tolist()
-    sum_lo = np.add.reduceat(lo.astype(np.int64), starts).tolist()
+    lo = scaled
+    lo -= hi * (2.0**_LIMB)  # exact: the difference is an integer in [0, 2**32)
+    if high - low - _LIMB + bits <= 53 and _LIMB + bits <= 53:
+        # every partial sum is an integer below 2**53: summed exactly as doubles
+        sum_hi = [int(x) for x in np.add.reduceat(hi, starts).tolist()]
+        sum_lo = [int(x) for x in np.add.reduceat(lo, starts).tolist()]
+    else:
+        sum_hi = np.add.reduceat(hi.astype(np.int64), starts).tolist()
+        sum_lo = np.add.reduceat(lo.astype(np.int64), starts).tolist()
     out: list[Any] = []
     scale = 1 << -low if low < 0 else 0
     for i, (h, lw) in enumerate(zip(sum_hi, sum_lo, strict=True)):
