@@ -100,9 +100,9 @@ from wsla.model.types import (
     Role,
     TimePeriod,
 )
+from wsla.xml.elements import CALENDAR_ELEMENTS, INTERVAL_ELEMENTS
 from wsla.xml.mapping import XSI_TYPE, FieldMap, Kind, child_namespace, element_fields
 from wsla.xml.source import SourceText, element_span, shorten
-from wsla.xml.writer import CALENDAR_ELEMENTS, INTERVAL_ELEMENTS
 
 __all__ = ["GLOBAL_ELEMENTS", "load_xml", "parse_xml", "read_tree"]
 
@@ -1300,7 +1300,7 @@ def load_xml(
 ) -> tuple[Spec | None, list[Diagnostic]]:
     """Parse, validate against the XSD (normalising the 2002 dialect first when the
     document is not valid as written) and read ``data``."""
-    from wsla.xml import legacy, schema
+    from wsla.xml import schema
 
     tree, diagnostics = parse_xml(data, path, limits=limits)
     if tree is None:
@@ -1309,6 +1309,8 @@ def load_xml(
     # element, a non-integer xs:long, an xsi:type of the wrong base): a document valid as
     # written has nothing to normalise, and skipping the walk saves a pass over the tree.
     if not schema.is_valid(tree):
+        from wsla.xml import legacy
+
         diagnostics.extend(legacy.normalize(tree, path, source=data))
         errors = schema.validate_tree(tree, path, source=data)
         diagnostics.extend(errors)

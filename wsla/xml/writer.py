@@ -60,6 +60,7 @@ from wsla.model.service import (
 )
 from wsla.model.spec import Spec
 from wsla.model.types import EXT_NS, WSLA_NS, Interval, Period, TimePeriod
+from wsla.xml.elements import CALENDAR_ELEMENTS, INTERVAL_ELEMENTS
 from wsla.xml.mapping import ATTRIBUTES, XSI_NS, XSI_TYPE, Kind, child_namespace, element_fields
 
 __all__ = [
@@ -76,25 +77,6 @@ Element = etree._Element
 _W = f"{{{WSLA_NS}}}"
 _NSMAP: dict[str | None, str] = {None: WSLA_NS, "xsi": XSI_NS}
 _EXT_PREFIX = "wslax"
-
-CALENDAR_ELEMENTS: tuple[tuple[str, str], ...] = (
-    ("condition_time", "ConditionTime"),
-    ("month_of_year_mask", "ConditionMonthOfYearMask"),
-    ("day_of_month_mask", "ConditionDayOfMonthMask"),
-    ("day_of_week_mask", "ConditionDayOfWeekMask"),
-    ("time_of_day_mask", "ConditionTimeOfDayMask"),
-    ("time_zone", "ConditionTimeZone"),
-    ("local_or_utc", "ConditionLocalOrUtcTime"),
-)
-INTERVAL_ELEMENTS: tuple[tuple[str, str], ...] = (
-    ("years", "Years"),
-    ("months", "Months"),
-    ("days", "Days"),
-    ("hours", "Hours"),
-    ("minutes", "Minutes"),
-    ("seconds", "Seconds"),
-    ("milliseconds", "MilliSeconds"),
-)
 
 
 @cache
