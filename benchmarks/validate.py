@@ -168,7 +168,7 @@ _IMPORTS = """
 import time
 t0 = time.process_time()
 import wsla.cli, wsla.cli.validate, wsla.validation, wsla.api, wsla.report, wsla.report.text
-import wsla.xml.reader, wsla.xml.legacy, wsla.xml.schema, wsla.check
+import wsla.xml.reader, wsla.xml.schema, wsla.check
 wsla.check.rules()
 print(time.process_time() - t0)
 """

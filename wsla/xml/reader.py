@@ -781,7 +781,7 @@ class _Reader:
         span = self.span(element)
         lists: dict[str, list[Any]] = {}
         rest: list[Element] = []
-        shared = self._shared
+        shared = _SHARED
         for child in element:
             ctag = child.tag
             if not isinstance(ctag, str):
@@ -791,7 +791,7 @@ class _Reader:
                 rest.append(child)
                 continue
             field, read = entry
-            lists.setdefault(field, []).append(read(child))
+            lists.setdefault(field, []).append(read(self, child))
         common: dict[str, Any] = {k: tuple(v) for k, v in lists.items()}
         common["name"] = element.get("name")
         common["span"] = span
@@ -844,18 +844,6 @@ class _Reader:
         if cls is Operation and rest:
             raise _Invalid(rest[0], f"unexpected <{_local(rest[0].tag)}>", "X030")
         return _fast(cls)(**common, **extra)
-
-    @property
-    def _shared(self) -> dict[str, tuple[str, Callable[[Element], Any]]]:
-        return {
-            _T_SCHEDULE: ("schedules", self.schedule),
-            _T_TRIGGER: ("triggers", self.trigger),
-            _T_CONSTANT: ("constants", self.constant),
-            _T_METRICMACRODEFINITION: ("macro_definitions", self.macro_definition),
-            _T_METRICMACROEXPANSION: ("macro_expansions", self.macro_expansion),
-            _T_SLAPARAMETER: ("parameters", self.parameter),
-            _T_METRIC: ("metrics", self.metric),
-        }
 
     def schedule(self, element: Element) -> Schedule:
         children = _children(element)
@@ -1218,6 +1206,17 @@ class _Reader:
         )
 
 
+# What a service object may hold, by tag (unbound: a reader holding its own bound
+# methods would be a reference cycle, kept alive until the cyclic collector runs).
+_SHARED: dict[str, tuple[str, Callable[[_Reader, Element], Any]]] = {
+    _T_SCHEDULE: ("schedules", _Reader.schedule),
+    _T_TRIGGER: ("triggers", _Reader.trigger),
+    _T_CONSTANT: ("constants", _Reader.constant),
+    _T_METRICMACRODEFINITION: ("macro_definitions", _Reader.macro_definition),
+    _T_METRICMACROEXPANSION: ("macro_expansions", _Reader.macro_expansion),
+    _T_SLAPARAMETER: ("parameters", _Reader.parameter),
+    _T_METRIC: ("metrics", _Reader.metric),
+}
 _SERVICE_OBJECT_FIELDS = frozenset(f.name for f in dataclasses.fields(ServiceObject))
 _INPUT_TAGS = (_T_METRIC, _T_FUNCTION)
 _INTERVAL_FIELDS: dict[str, str] = {child: name for name, child in INTERVAL_ELEMENTS}
