@@ -208,13 +208,14 @@ class _Input:
         time = cols[0]
         if not pa.types.is_integer(time.type):
             raise Unsupported("time type")
-        raw = time.to_numpy().astype(np.int64)
+        raw = time.to_numpy().astype(np.int64, copy=False)
+        if len(raw) > 1 and bool((raw[1:] < raw[:-1]).any()):
+            raise Unsupported("unsorted")
         limit = (1 << 63) // self.scale
-        if len(raw) and (int(raw.max()) >= limit or int(raw.min()) < -limit):
+        # sorted: the first and the last row are the extremes
+        if len(raw) and (int(raw[-1]) >= limit or int(raw[0]) < -limit):
             raise Unsupported("time outside int64 nanoseconds")  # M004 by the row readers
         t = raw * self.scale
-        if len(t) > 1 and (np.diff(t) < 0).any():
-            raise Unsupported("unsorted")
         if self.last is not None and t[0] < self.last:
             raise Unsupported("unsorted")
         self.last = int(t[-1])
