@@ -121,10 +121,12 @@ class SourceText:
             lines = self.lines()
             if lines is None:
                 return make_span(self.path, line, 1)
-        key = (element.tag, element.prefix)
+        tag = element.tag
+        prefix = element.prefix
+        # Unprefixed tags (nearly all) are their own key: no tuple to build and hash.
+        key: object = tag if prefix is None else (tag, prefix)
         needle = self._needles.get(key)
         if needle is None:
-            tag, prefix = key
             if not isinstance(tag, str):
                 return make_span(self.path, line, 1)
             local = tag.rpartition("}")[2]
@@ -136,7 +138,14 @@ class SourceText:
             if index >= 0:
                 self._last_line = line
                 self._last_index = index + 1
-                return make_span(self.path, line, index + 1)
+                # make_span, inlined: this is the hottest path of reading a spec.
+                span = _new_span(Span)
+                _set_path(span, self.path)
+                _set_line(span, line)
+                _set_column(span, index + 1)
+                _set_end_line(span, None)
+                _set_end_column(span, None)
+                return span
             if line > 1:
                 # Past line 65535 libxml2 reports the line after many start tags.
                 previous = lines[line - 2]
