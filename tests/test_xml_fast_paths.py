@@ -49,3 +49,20 @@ def test_metric_type_attributes_are_read_as_before() -> None:
     assert spec is None
     assert [d.code for d in diagnostics] == ["X031"]
     assert "'lang' is not a WSLA type" in diagnostics[0].message
+
+
+def test_dates_read_through_the_memo_are_the_dates_parsed() -> None:
+    from wsla.xml.reader import _parse_datetime, parse_datetime
+
+    for text in (
+        "2025-01-01T00:00:00Z",
+        "2025-01-01T24:00:00+02:00",
+        " 2025-03-01T12:30:00 ",
+        " " * 100 + "2025-01-01T00:00:00Z",  # too long for the memo: parsed directly
+    ):
+        element = etree.fromstring(f"<Start>{text}</Start>")
+        first, again = _parse_datetime(element), _parse_datetime(element)
+        assert first == again == parse_datetime(text)
+        assert first.tzinfo is not None
+    with pytest.raises(Exception, match="not a date and time"):
+        _parse_datetime(etree.fromstring("<Start>2025-13-01T00:00:00Z</Start>"))

@@ -17,7 +17,7 @@ import gc
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, cast
 
 from lxml import etree
@@ -558,9 +558,19 @@ def parse_datetime(text: str) -> datetime:
     return value
 
 
+# Specs repeat the same few instants (validity periods, schedule periods) thousands of
+# times; datetimes are immutable, so one parse per distinct text is enough. Only short
+# texts are kept: a date padded with megabytes of blanks is valid too.
+_parse_datetime_text = lru_cache(maxsize=4096)(parse_datetime)
+_CACHED_DATETIME_CHARS = 64
+
+
 def _parse_datetime(element: Element) -> datetime:
+    text = _text(element)
     try:
-        return parse_datetime(_text(element))
+        if len(text) <= _CACHED_DATETIME_CHARS:
+            return _parse_datetime_text(text)
+        return parse_datetime(text)
     except (ValueError, OverflowError):
         raise _Invalid(
             element,
