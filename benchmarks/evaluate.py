@@ -382,9 +382,11 @@ def median_time(fn: object, runs: int) -> tuple[float, float, object]:
     return times[len(times) // 2], cpu[len(cpu) // 2], out
 
 
-def compare(workload: Path, runs: int) -> None:
+def compare(workload: Path, runs: int, *, baselines: bool = True, csv: bool = True) -> None:
     """Batch engine (in memory, Parquet, CSV), per-event engine, DuckDB over Arrow and
-    over Parquet, the hand loop and a numpy sum: median of ``runs`` runs each."""
+    over Parquet, the hand loop and a numpy sum: median of ``runs`` runs each (without
+    the hand loop and the per-event engine if not ``baselines``, without CSV if not
+    ``csv``)."""
     import os
 
     import duckdb
@@ -453,7 +455,7 @@ def compare(workload: Path, runs: int) -> None:
             plan, [rp, pp], binding=binding, engine="batch", parameter_values=False, jobs=2
         ),
     )
-    if (workload / "requests.csv").exists():
+    if csv and (workload / "requests.csv").exists():
         run(
             "wsla batch from CSV",
             lambda: evaluate(
@@ -462,14 +464,15 @@ def compare(workload: Path, runs: int) -> None:
         )
     same = results["wsla batch engine (in memory)"]
     assert same.summaries == results["wsla batch from Parquet"].summaries  # type: ignore[attr-defined]
-    chunks = list(merged_chunks(workload))
-    run("hand-written Python loop", lambda: _hand(chunks), max(1, runs))
-    event_rows = _event_rows(chunks)
-    chunks.clear()  # the rows are in event_rows now
-    run("wsla per-event engine (feed_rows)", lambda: _event(plan, event_rows), max(1, runs))
-    assert results["wsla per-event engine (feed_rows)"].to_json() == (  # type: ignore[attr-defined]
-        same.to_json()  # type: ignore[attr-defined]
-    ), "the engines disagree"
+    if baselines:
+        chunks = list(merged_chunks(workload))
+        run("hand-written Python loop", lambda: _hand(chunks), max(1, runs))
+        event_rows = _event_rows(chunks)
+        chunks.clear()  # the rows are in event_rows now
+        run("wsla per-event engine (feed_rows)", lambda: _event(plan, event_rows), max(1, runs))
+        assert results["wsla per-event engine (feed_rows)"].to_json() == (  # type: ignore[attr-defined]
+            same.to_json()  # type: ignore[attr-defined]
+        ), "the engines disagree"
     assert results["wsla batch engine (in memory, 2 threads)"].to_json() == (  # type: ignore[attr-defined]
         same.to_json()  # type: ignore[attr-defined]
     ), "threads changed the result"
@@ -495,14 +498,15 @@ def compare(workload: Path, runs: int) -> None:
             f"batch from CSV vs batch from Parquet   : "
             f"{figures['wsla batch from CSV'] / figures['wsla batch from Parquet']:5.2f}x time"
         )
-    print(
-        f"batch vs per-event engine              : "
-        f"{figures['wsla per-event engine (feed_rows)'] / batch:5.2f}x speed"
-    )
-    print(
-        f"batch vs hand-written loop             : "
-        f"{figures['hand-written Python loop'] / batch:5.2f}x speed"
-    )
+    if baselines:
+        print(
+            f"batch vs per-event engine              : "
+            f"{figures['wsla per-event engine (feed_rows)'] / batch:5.2f}x speed"
+        )
+        print(
+            f"batch vs hand-written loop             : "
+            f"{figures['hand-written Python loop'] / batch:5.2f}x speed"
+        )
     print(
         f"numpy sum vs batch                     : "
         f"{batch / figures['numpy sum over the columns']:5.2f}x speed"
@@ -552,13 +556,18 @@ def main() -> None:
         help="batch engine against DuckDB, the per-event engine, the hand loop and numpy",
     )
     ap.add_argument("--runs", type=int, default=5, help="runs per contender (--compare)")
+    ap.add_argument(
+        "--no-baselines",
+        action="store_true",
+        help="--compare without the hand loop and the per-event engine",
+    )
     a = ap.parse_args()
     if a.quick:
         a.requests, a.days = 1_000_000, 3
     workload = a.workload or Path(f"/tmp/wsla-bench-{a.requests}-{a.days}")
     generate(workload, a.requests, a.days)
     if a.compare:
-        compare(workload, a.runs)
+        compare(workload, a.runs, baselines=not a.no_baselines, csv=not a.no_csv)
         return
     if a.csv_only:
         n, seconds, peak = csv_rss(workload)
