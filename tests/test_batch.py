@@ -118,17 +118,21 @@ def chunks(rows: list[Any], cuts: list[int]) -> list[list[Any]]:
     st.sampled_from([0, 1]),
     st.sampled_from([None, (2, 40)]),
     st.booleans(),
+    st.booleans(),
 )
 def test_batch_equals_event_engine(  # noqa: PLR0917 (hypothesis arguments)
-    data: Any, percent: int, window: int, wanted: int, span: Any, columns: bool
+    data: Any, percent: int, window: int, wanted: int, span: Any, columns: bool, ticks: bool
 ) -> None:
+    """``ticks``: tick steps column-wise, else by the engine's loop (the aggregates
+    taking their precomputed values one tick at a time)."""
     rows, cuts = data
     plan = compile_plan(random_spec(percent, window, wanted))
     options: dict[str, Any] = {}
     if span is not None:
         options = {"start": at(span[0]), "end": at(span[1])}
     expected = run_event(plan, rows, **options)
-    batch = BatchEvaluator(plan, **options)
+    batch = BatchEvaluator(plan, obligations=ticks, **options)
+    assert (batch._ticks is not None) == ticks
     assert "Svc/G" in batch.vectorized_targets
     assert "Svc/H" not in batch.vectorized_targets
     for part in chunks(rows, cuts):
