@@ -13,6 +13,7 @@ with file and line). Memory holds one chunk per input.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -239,9 +240,11 @@ class _Input:
                 values.append(column.to_numpy(zero_copy_only=False).astype(np.int64))
             elif pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
                 array = column.to_numpy()
-                if array.dtype.kind == "f" and not np.isfinite(array).all():
+                # the extremes tell both (NaN propagates through min and max)
+                low, high = (array.min(), array.max()) if len(array) else (0, 0)
+                if array.dtype.kind == "f" and not (math.isfinite(low) and math.isfinite(high)):
                     raise Unsupported("NaN or infinite value")  # M006 by the row readers
-                if (feed.invocation or feed.directive == "ResponseTime") and (array < 0).any():
+                if (feed.invocation or feed.directive == "ResponseTime") and low < 0:
                     raise Unsupported("negative response time")  # M015 by the row readers
                 values.append(array)
             else:
@@ -257,8 +260,9 @@ class _Input:
         where = {n: i for i, n in enumerate(self.names)}
         remap = np.array([where.setdefault(n, len(where)) for n in names], dtype=np.int32)
         self.names = list(where)
-        self.t = np.concatenate((self.t, t))
-        self.codes = np.concatenate((self.codes, remap[codes] if len(names) else codes))
+        codes = remap[codes] if len(names) else codes
+        self.t = np.concatenate((self.t, t)) if len(self.t) else t
+        self.codes = np.concatenate((self.codes, codes)) if len(self.codes) else codes
         self.values = [
             np.concatenate((old, new)) if len(old) else new
             for old, new in zip(self.values, values, strict=True)
