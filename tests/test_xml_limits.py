@@ -175,3 +175,12 @@ def test_the_same_document_under_the_limit_still_parses_in_that_space() -> None:
     assert found.returncode == 0, found.stderr[-2000:]
     _, *codes = found.stdout.split()
     assert codes and "L103" not in codes and "MemoryError" not in codes
+
+
+def test_unexpanded_entity_references_count_in_utf16_too() -> None:
+    # The DOCTYPE is found by the streaming parse, not by searching the bytes for
+    # "<!DOCTYPE" (which UTF-16 spells differently).
+    text = f'<!DOCTYPE r SYSTEM "r.dtd"><r xmlns="{NS}">' + "&e;" * 50 + "</r>"
+    data = text.encode("utf-16")
+    assert _too_many_nodes(data, 40)
+    assert not _too_many_nodes(data, 60)

@@ -356,6 +356,7 @@ class _NodeCounter:
     def __init__(self, limit: int) -> None:
         self.count = 0
         self.limit = limit
+        self.has_doctype = False
 
     def _one(self) -> None:
         self.count += 1
@@ -370,6 +371,9 @@ class _NodeCounter:
 
     def pi(self, target: object, data: object = None) -> None:
         self._one()
+
+    def doctype(self, name: object, public_id: object, system_url: object) -> None:
+        self.has_doctype = True
 
     def close(self) -> int:
         return self.count
@@ -402,11 +406,12 @@ def _too_many_nodes(data: bytes, limit: int) -> bool:
     decided before libxml2 builds a tree: ten million empty elements (38 MB) would take
     over a gigabyte as a tree.
 
-    The smallest node (``<x/>``) takes four characters, and :func:`_node_bound` bounds
-    the count from above at C speed; only when both exceed ``limit`` does a streaming
-    parse (no tree, the same hardened options) count exactly, stopping at ``limit + 1``.
+    The smallest node (an entity reference ``&e;``) takes three bytes, and
+    :func:`_node_bound` bounds the count from above at C speed; only when both exceed
+    ``limit`` does a streaming parse (no tree, the same hardened options) count exactly,
+    stopping at ``limit + 1``.
     """
-    if len(data) // 4 <= limit or _node_bound(data) <= limit:
+    if len(data) // 3 <= limit or _node_bound(data) <= limit:
         return False
     counter = _NodeCounter(limit)
     # The options of :func:`safe_parser`, with a target instead of a tree.
@@ -430,7 +435,7 @@ def _too_many_nodes(data: bytes, limit: int) -> bool:
     except etree.LxmlError:
         # Not well-formed: the full parse reports it, having built at most ``limit`` nodes.
         return False
-    if b"<!DOCTYPE" in data:
+    if counter.has_doctype:
         # Entity references left unexpanded are nodes the target never sees.
         return counter.count + data.count(b"&") > limit
     return False
