@@ -107,7 +107,9 @@ def obligations(draw: Any) -> tuple[list[Any], list[Any]]:
     return slos, guarantees
 
 
-def build(slos: list[Any], guarantees: list[Any]) -> Any:
+def build(slos: list[Any], guarantees: list[Any], *, bounded: bool = False) -> Any:
+    """``bounded``: the schedules start after the first records and end before the last."""
+    start, end = (T0 + timedelta(minutes=2), T0 + timedelta(minutes=25)) if bounded else (T0, END)
     return make_spec(
         [
             gauge("G"),
@@ -128,7 +130,7 @@ def build(slos: list[Any], guarantees: list[Any]) -> Any:
             param("PD", "D"),
             param("PH", "H"),
         ],
-        schedules=[schedule("win", 1), schedule("slow", 3)],
+        schedules=[schedule("win", 1, start, end), schedule("slow", 3, start, end)],
         slos=slos,
         guarantees=guarantees,
     )
@@ -163,11 +165,12 @@ def chunks(rows: list[Any], cuts: list[int]) -> list[list[Any]]:
     st.booleans(),
     st.booleans(),
     st.sampled_from([None, (1, 30)]),
+    st.booleans(),
 )
-def test_column_ticks_equal_event_engine(
-    duties: Any, data: Any, columns: bool, parameter_values: bool, span: Any
+def test_column_ticks_equal_event_engine(  # noqa: PLR0917 (hypothesis arguments)
+    duties: Any, data: Any, columns: bool, parameter_values: bool, span: Any, bounded: bool
 ) -> None:
-    plan = compile_plan(build(*duties))
+    plan = compile_plan(build(*duties, bounded=bounded))
     rows, cuts = data
     options: dict[str, Any] = {"parameter_values": parameter_values}
     if span is not None:
