@@ -364,13 +364,12 @@ def duplicate_names(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
                 (_Alias(e.expansion_name, e.span) for e in obj.macro_expansions),
                 where,
             )
-        if len(metrics_of[scope.index]) > 1:
+        group = metrics_of[scope.index]
+        # Names only when some repeat: most objects have none, and this runs per object.
+        if len(group) > 1 and len({e.name for e in group}) < len(group):
             yield from _duplicates(
                 "metric",
-                (
-                    _Alias(e.name, e.expansion.span if e.expansion else e.span)
-                    for e in metrics_of[scope.index]
-                ),
+                (_Alias(e.name, e.expansion.span if e.expansion else e.span) for e in group),
                 where,
             )
     yield from _duplicates(
