@@ -166,9 +166,16 @@ def chunks(rows: list[Any], cuts: list[int]) -> list[list[Any]]:
     st.booleans(),
     st.sampled_from([None, (1, 30)]),
     st.booleans(),
+    st.sampled_from([1, 2]),
 )
 def test_column_ticks_equal_event_engine(  # noqa: PLR0917 (hypothesis arguments)
-    duties: Any, data: Any, columns: bool, parameter_values: bool, span: Any, bounded: bool
+    duties: Any,
+    data: Any,
+    columns: bool,
+    parameter_values: bool,
+    span: Any,
+    bounded: bool,
+    jobs: int,
 ) -> None:
     plan = compile_plan(build(*duties, bounded=bounded))
     rows, cuts = data
@@ -178,7 +185,7 @@ def test_column_ticks_equal_event_engine(  # noqa: PLR0917 (hypothesis arguments
     ev = Evaluator(plan, **options)
     ev.feed_rows(rows)
     expected = dumps(ev.finish())
-    batch = BatchEvaluator(plan, **options)
+    batch = BatchEvaluator(plan, jobs=jobs, **options)
     assert batch._ticks is not None, "the column-wise tick steps must apply to this spec"
     for part in chunks(rows, cuts):
         if columns and part:
@@ -259,10 +266,11 @@ def shared_streams(draw: Any) -> tuple[list[int], list[str], list[Any], list[Any
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(shared_streams(), st.integers(1, 4), obligations())
-def test_streams_sharing_times_and_keys(data: Any, parts: int, duties: Any) -> None:
+@given(shared_streams(), st.integers(1, 4), obligations(), st.sampled_from([1, 2]))
+def test_streams_sharing_times_and_keys(data: Any, parts: int, duties: Any, jobs: int) -> None:
     """Two streams over the same time and key arrays (an access log's columns: one
-    split by key serves both) beside the per-event gauge, in time-aligned chunks."""
+    split by key serves both) beside the per-event gauge, in time-aligned chunks; with
+    two jobs a chunk's tick steps run while the next chunk's intervals are computed."""
     import numpy as np
 
     times, keys, first, second = data
@@ -283,7 +291,7 @@ def test_streams_sharing_times_and_keys(data: Any, parts: int, duties: Any) -> N
     t_all = np.array(times, dtype=np.int64)
     codes = np.array(["GHX".index(k) for k in keys], dtype=np.int32)
     v_a, v_b = np.array(first, dtype=object), np.array(second, dtype=np.int64)
-    batch = BatchEvaluator(plan)
+    batch = BatchEvaluator(plan, jobs=jobs)
     lo = 0
     for cut in [*np.linspace(0, len(times), parts + 1).astype(int).tolist()[1:], len(times)]:
         hi = cut

@@ -160,9 +160,17 @@ class BatchEvaluator:
         self._kept: list[Outcome] = []
         self._jobs = max(1, jobs)
         self._pool: Any = None
+        self._settler: Any = None  # the thread of the tick steps (jobs > 1)
+        self._background: Any = None  # the previous chunk's tick steps, running
         start, end = options.get("start"), options.get("end")
         self._start = None if start is None else to_ns(start)
         self._end = None if end is None else to_ns(end)
+        # the kernels fill the queues while the tick steps read them (jobs > 1)
+        self._lock: Any = None
+        if self._jobs > 1:
+            import threading
+
+            self._lock = threading.Lock()
         self._groups: dict[str, _Group] = {}
         self._ticks: TickSteps | None = None
         if options.get("allowed_lateness_ns", 0) == 0 and not options.get("trace", False):
@@ -245,7 +253,7 @@ class BatchEvaluator:
                 ):
                     return None
                 args = tuple(a.value for a in user.args[1:])
-                aggs.append(_Aggregate(user, kernel, args, Precomputed()))
+                aggs.append(_Aggregate(user, kernel, args, Precomputed(self._lock)))
             if not aggs:
                 return None
             intervals.append(_Interval(s, ticker.start_ns, ticker.fixed_ns, ticker.end_ns, aggs))
@@ -270,6 +278,7 @@ class BatchEvaluator:
         """``(time, target, value, origin)`` tuples, as :meth:`Evaluator.feed_rows`."""
         if not self._groups:  # nothing to vectorize: the per-event engine as it is
             self._flush_rows()
+            self._wait()
             self._ev.feed_rows(rows)
             self._drain()
             return
@@ -420,6 +429,7 @@ class BatchEvaluator:
         self._vectorize_all(work, self._max)
         self._close_others(set(selected))
         self._vec_records += vec_count
+        self._wait()  # the chunk before is settled: the engine is ours again
         if ev._from is None and first is not None and selected:
             self._advance_engine(first)  # the window opens at the first applied record
         rows: list[Any] = []
@@ -456,6 +466,7 @@ class BatchEvaluator:
         origins: Any,
     ) -> None:
         """Rows in input order."""
+        self._wait()
         np = self._np
         t = np.asarray(times, dtype=np.int64)
         n = len(t)
@@ -606,10 +617,29 @@ class BatchEvaluator:
 
     def _settle(self) -> None:
         """Let the engine process the ticks up to the watermark now (their intervals are
-        computed), so that outcomes are drained chunk by chunk, not all at the end."""
-        if self._max is not None and self._ev._from is not None:
-            self._advance_engine(self._max)
+        computed), so that outcomes are drained chunk by chunk, not all at the end. With
+        ``jobs > 1`` and column-wise tick steps this runs on its own thread while the
+        next chunk's intervals are computed (:meth:`_wait` joins it before anything
+        else touches the engine: the engine's work keeps its order)."""
+        if self._jobs > 1 and self._ticks is not None:
+            if self._settler is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._settler = ThreadPoolExecutor(1, thread_name_prefix="wsla-ticks")
+            self._background = self._settler.submit(self._settle_now, self._max)
+            return
+        self._settle_now(self._max)
+
+    def _settle_now(self, horizon: int | None) -> None:
+        if horizon is not None and self._ev._from is not None:
+            self._advance_engine(horizon)
         self._drain()
+
+    def _wait(self) -> None:
+        """Join the previous chunk's tick steps (re-raising what they raised)."""
+        if self._background is not None:
+            background, self._background = self._background, None
+            background.result()
 
     def _drain(self) -> None:
         if self._keep is not None:
@@ -622,6 +652,7 @@ class BatchEvaluator:
     def advance(self, to: int | datetime) -> None:
         """As :meth:`Evaluator.advance`: event time reached ``to``."""
         self._flush_rows()
+        self._wait()
         t = to_ns(to)
         self._max = t if self._max is None else max(self._max, t)
         for group in {id(g): g for g in self._groups.values()}.values():
@@ -632,6 +663,7 @@ class BatchEvaluator:
     def outcomes(self) -> Iterable[Outcome]:
         """Outcomes so far (buffered rows are evaluated first)."""
         self._flush_rows()
+        self._wait()
         if self._keep is None:
             return self._ev.outcomes()
         self._drain()
@@ -640,6 +672,10 @@ class BatchEvaluator:
 
     def finish(self, to: int | datetime | None = None) -> Result:
         self._flush_rows()
+        self._wait()
+        if self._settler is not None:
+            self._settler.shutdown()
+            self._settler = None
         end = to_ns(to) if to is not None else self._end if self._end is not None else self._last
         if end is not None:
             for group in {id(g): g for g in self._groups.values()}.values():

@@ -207,14 +207,24 @@ class Precomputed:
     of ticks at a time here (``take_many``). Entries older than the tick asked for are
     dropped, as an interval whose tick the engine never reached."""
 
-    __slots__ = ("pos", "ticks", "values")
+    __slots__ = ("lock", "pos", "ticks", "values")
 
-    def __init__(self) -> None:
+    def __init__(self, lock: Any = None) -> None:
         self.ticks: list[int] = []
         self.values: list[Value] = []
         self.pos = 0
+        self.lock = lock
+        """Held by ``extend`` and ``take_many`` when the kernels of one chunk run while
+        the tick steps of the chunk before read (``jobs > 1``)."""
 
     def extend(self, ticks: list[int], values: list[Value]) -> None:
+        if self.lock is None:
+            self._extend(ticks, values)
+            return
+        with self.lock:
+            self._extend(ticks, values)
+
+    def _extend(self, ticks: list[int], values: list[Value]) -> None:
         if self.pos and self.pos * 2 >= len(self.ticks):
             del self.ticks[: self.pos], self.values[: self.pos]
             self.pos = 0
@@ -236,6 +246,12 @@ class Precomputed:
     def take_many(self, ticks: list[int], missing: Value) -> list[Value]:
         """The value for each of these sorted ticks (``missing`` where there is none),
         consuming every entry up to the last of them."""
+        if self.lock is None:
+            return self._take_many(ticks, missing)
+        with self.lock:
+            return self._take_many(ticks, missing)
+
+    def _take_many(self, ticks: list[int], missing: Value) -> list[Value]:
         pos = self.pos
         end = bisect_right(self.ticks, ticks[-1], pos)
         self.pos = end
