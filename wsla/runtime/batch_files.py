@@ -25,6 +25,11 @@ from wsla.sources.targets import TargetIndex
 from wsla.sources.timestamps import TimeFormat
 
 CHUNK_ROWS = 1 << 20
+# pyarrow's streaming CSV reader keeps several blocks in flight: with 1 M-row blocks a
+# 10 M-request evaluation peaked at ~800 MB RSS (470 MB in pyarrow's pool) and was slower
+# than with 64 k-row blocks (~300 MB, 1.65 s against 2.1 s; benchmarks/evaluate.py
+# --csv-only). Parquet row batches stay at CHUNK_ROWS, where the engine is fastest.
+CSV_CHUNK_ROWS = 1 << 16
 
 Stream = tuple[Any, Any, Any]
 
@@ -92,7 +97,7 @@ def _file_batches(path: str, columns: list[str], rows: int) -> Iterator[Any]:
 
     reader = pacsv.open_csv(
         path,
-        read_options=pacsv.ReadOptions(block_size=rows * 40),
+        read_options=pacsv.ReadOptions(block_size=min(rows, CSV_CHUNK_ROWS) * 40),
         convert_options=pacsv.ConvertOptions(include_columns=columns, auto_dict_encode=True),
     )
     yield from reader
