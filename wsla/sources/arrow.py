@@ -125,14 +125,7 @@ def _read(
         problems.report("M010", f"cannot read {name}: {short_error(exc)}", Origin(name, 1))
         return
     mapper = compile_mapper()
-    missing = [c for c in mapper.columns if c not in header]
-    if missing:
-        problems.report(
-            "M002",
-            f"{name} has no column {', '.join(repr(c) for c in missing)} "
-            f"(columns: {', '.join(header)})",
-            Origin(name, 1),
-        )
+    if problems.missing_columns(name, mapper.columns, header):
         return
     batches = _batches(kind, reader)
     first = 1

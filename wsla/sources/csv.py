@@ -48,10 +48,6 @@ def _picker(positions: list[int]) -> Callable[[list[str]], Sequence[str]]:
     return itemgetter(*positions)
 
 
-def missing_columns(needed: tuple[str, ...], header: list[str]) -> list[str]:
-    return [c for c in needed if c not in header]
-
-
 def read_csv(
     path: str | Path,
     compile_mapper: Callable[[], RowMapper],
@@ -82,14 +78,7 @@ def read_csv(
                 return
             header = [h.strip() for h in header]
             mapper = compile_mapper()
-            missing = missing_columns(mapper.columns, header)
-            if missing:
-                problems.report(
-                    "M002",
-                    f"{name} has no column {', '.join(repr(c) for c in missing)} "
-                    f"(columns: {', '.join(header)})",
-                    Origin(name, 1),
-                )
+            if problems.missing_columns(name, mapper.columns, header):
                 return
             positions = [header.index(c) for c in mapper.columns]
             pick = _picker(positions)

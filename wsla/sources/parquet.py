@@ -108,14 +108,7 @@ def read_parquet(
         problems.report("M010", f"cannot read {name}: {short_error(exc)}", Origin(name, 1))
         return
     mapper = compile_mapper()
-    missing = [c for c in mapper.columns if c not in header]
-    if missing:
-        problems.report(
-            "M002",
-            f"{name} has no column {', '.join(repr(c) for c in missing)} "
-            f"(columns: {', '.join(header)})",
-            Origin(name, 1),
-        )
+    if problems.missing_columns(name, mapper.columns, header):
         return
     wanted = list(dict.fromkeys(mapper.columns))
     first = 1
@@ -159,13 +152,7 @@ def read_arrow(
     """Records from an in-memory ``pyarrow.Table`` or ``RecordBatch``."""
     mapper = compile_mapper()
     header = list(table.schema.names)
-    missing = [c for c in mapper.columns if c not in header]
-    if missing:
-        problems.report(
-            "M002",
-            f"{source} has no column {', '.join(repr(c) for c in missing)}",
-            Origin(source, 1),
-        )
+    if problems.missing_columns(source, mapper.columns, header, list_header=False):
         return
     batches = (
         table.to_batches(max_chunksize=BATCH_ROWS) if hasattr(table, "to_batches") else [table]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
+from collections.abc import Sequence
 
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic
@@ -80,6 +81,22 @@ class DataProblems:
             raise DataAbort(found)
         if not over:  # warnings never stop the fail policy: they are capped there too
             self._kept.append(found)
+
+    def missing_columns(
+        self, name: str, needed: Sequence[str], header: Sequence[str], *, list_header: bool = True
+    ) -> bool:
+        """Report ``M002`` (at line 1 of ``name``) when ``header`` lacks any of ``needed``;
+        whether it did. ``list_header`` names the columns there are (a file's header)."""
+        missing = [c for c in needed if c not in header]
+        if not missing:
+            return False
+        there = f" (columns: {', '.join(header)})" if list_header else ""
+        self.report(
+            "M002",
+            f"{name} has no column {', '.join(repr(c) for c in missing)}{there}",
+            Origin(name, 1),
+        )
+        return True
 
     def tally(self, code: str, count: int) -> None:
         """Count ``count`` more problems of ``code`` that are not shown (never stops)."""
