@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
-from typing import Any, cast
+from typing import Any, Final, TypedDict, cast
 
 from lxml import etree
 
@@ -201,18 +201,33 @@ class _BlockExternal(etree.Resolver):
         return self.resolve_string("", context)
 
 
+class _SafeOptions(TypedDict):
+    resolve_entities: bool
+    no_network: bool
+    load_dtd: bool
+    huge_tree: bool
+    dtd_validation: bool
+    attribute_defaults: bool
+    collect_ids: bool
+
+
+# The hardening every parser here shares: no entity expansion, no DTD, no network, no
+# libxml2 "huge" mode (its own size limits stay on), no defaults or IDs from a DTD.
+_SAFE_OPTIONS: Final[_SafeOptions] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "dtd_validation": False,
+    "attribute_defaults": False,
+    "collect_ids": False,
+}
+
+
 def safe_parser() -> tuple[etree.XMLParser, _BlockExternal]:
     """A hardened parser and the resolver that records what it refused to load."""
     # A parser per call: parsers are not thread-safe and carry state.
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        dtd_validation=False,
-        attribute_defaults=False,
-        collect_ids=False,
-    )
+    parser = etree.XMLParser(**_SAFE_OPTIONS)
     blocker = _BlockExternal()
     parser.resolvers.add(blocker)
     return parser, blocker
@@ -415,16 +430,7 @@ def _too_many_nodes(data: bytes, limit: int) -> bool:
         return False
     counter = _NodeCounter(limit)
     # The options of :func:`safe_parser`, with a target instead of a tree.
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        dtd_validation=False,
-        attribute_defaults=False,
-        collect_ids=False,
-        target=cast("etree.ParserTarget[int]", counter),
-    )
+    parser = etree.XMLParser(**_SAFE_OPTIONS, target=cast("etree.ParserTarget[int]", counter))
     parser.resolvers.add(_BlockExternal())
     try:
         for at in range(0, len(data), _COUNT_CHUNK):
