@@ -44,7 +44,14 @@ from wsla.runtime.outcomes import (
     SLOEvaluation,
     Violation,
 )
-from wsla.runtime.predicates import Truth, kleene_and, kleene_implies, kleene_not, kleene_or
+from wsla.runtime.predicates import (
+    COMPARISONS,
+    Truth,
+    kleene_and,
+    kleene_implies,
+    kleene_not,
+    kleene_or,
+)
 from wsla.runtime.schedules import NEVER
 from wsla.runtime.values import Series, Value, snapshot
 
@@ -90,15 +97,6 @@ Evaluate = Callable[[_Steps, list[int]], Column]
 """An expression over the steps ``idx`` of a block: one truth value per step."""
 
 
-_COMPARE: dict[type[o.Comparison], Callable[[Any, Any], bool]] = {
-    o.Greater: operator.gt,
-    o.Less: operator.lt,
-    o.Equal: operator.eq,
-    o.GreaterEqual: operator.ge,
-    o.LessEqual: operator.le,
-}
-
-
 _REFLECTED: dict[type[o.Comparison], Callable[[Any, Any], bool]] = {
     o.Greater: operator.lt,
     o.Less: operator.gt,
@@ -112,7 +110,7 @@ that ``map`` can apply it (exact for numbers: no conversion either way)."""
 
 def _comparison(expr: Any, params: dict[str, int], slos: dict[str, int], own: bool) -> Evaluate:
     index = params[expr.parameter]
-    test = _COMPARE[type(expr)]
+    test = COMPARISONS[type(expr)]
     limit = expr.value
     reflected = partial(_REFLECTED[type(expr)], limit)
     numbers = {float, int}
@@ -176,7 +174,7 @@ def _not(expr: Any, params: dict[str, int], slos: dict[str, int], own: bool) -> 
 
 
 COLUMN_RULES: dict[type[Any], Callable[[Any, dict[str, int], dict[str, int], bool], Evaluate]] = {
-    **dict.fromkeys(_COMPARE, _comparison),
+    **dict.fromkeys(COMPARISONS, _comparison),
     o.TruePredicate: _constant(True),
     o.FalsePredicate: _constant(False),
     o.NewValuePredicate: _new_value,

@@ -63,7 +63,8 @@ def kleene_implies(a: Truth, b: Truth) -> Truth:
     return kleene_or(kleene_not(a), b)
 
 
-_COMPARE: dict[type[o.Comparison], Callable[[Any, Any], bool]] = {
+COMPARISONS: dict[type[o.Comparison], Callable[[Any, Any], bool]] = {
+    # the operator of each comparison predicate (also used by the batch engine)
     o.Greater: operator.gt,
     o.Less: operator.lt,
     o.Equal: operator.eq,
@@ -74,7 +75,7 @@ _COMPARE: dict[type[o.Comparison], Callable[[Any, Any], bool]] = {
 
 def _comparison(pred: Any, resolve: Resolver) -> Compiled:
     index = resolve.parameter(pred.parameter, pred)
-    test = _COMPARE[type(pred)]
+    test = COMPARISONS[type(pred)]
     limit = pred.value
 
     def evaluate(state: ObligationState) -> Truth:
@@ -117,7 +118,7 @@ def _violation(pred: Any, resolve: Resolver) -> Compiled:
 
 
 PREDICATES: dict[type[o.Predicate], Callable[[Any, Resolver], Compiled]] = {
-    **dict.fromkeys(_COMPARE, _comparison),
+    **dict.fromkeys(COMPARISONS, _comparison),
     o.TruePredicate: _true,
     o.FalsePredicate: _false,
     o.NewValuePredicate: _new_value,
