@@ -31,14 +31,12 @@ from itertools import repeat
 from typing import Any
 
 from wsla.model import obligations as o
-from wsla.runtime.engine import Evaluator
+from wsla.runtime.engine import Evaluator, action_requests
 from wsla.runtime.functions import IntervalSeriesNode, PureNode
 from wsla.runtime.modalities import MODALITIES
 from wsla.runtime.nodes import Node
 from wsla.runtime.outcomes import (
-    ActionRequest,
     DataGap,
-    NotificationContent,
     Outcome,
     ParameterValue,
     SLOEvaluation,
@@ -53,7 +51,7 @@ from wsla.runtime.predicates import (
     kleene_or,
 )
 from wsla.runtime.schedules import NEVER
-from wsla.runtime.values import Series, Value, snapshot
+from wsla.runtime.values import Series, Value
 
 Column = list[Truth]
 
@@ -530,7 +528,6 @@ class TickSteps:
         ev = self._ev
         names = ev.plan.parameter_names
         fire_rule = MODALITIES[g.modality]
-        modality = str(g.modality)
         last = ev._g_last[g.index]
         keys, objs = out.keys, out.objs
         for i, r in zip(idx, result, strict=True):
@@ -542,23 +539,17 @@ class TickSteps:
                 keys.append(i * ranks + rank)
                 objs.append(DataGap(t, "unknown", g.name, "guarantee expression is unknown"))
             if fire:
-                for action in g.actions:
-                    notification = None
-                    if action.notification_type is not None:
-                        notification = NotificationContent(
-                            action.notification_type,
-                            action.causing_guarantee,
-                            {names[p]: snapshot(steps.values[p][i]) for p in action.parameters},
-                        )
+                for request in action_requests(g, t, r, names, partial(_value_at, steps.values, i)):
                     keys.append(i * ranks + rank)
-                    objs.append(
-                        ActionRequest(
-                            t, g.name, action.party, action.action, modality, notification, r
-                        )
-                    )
+                    objs.append(request)
         ev._g_last[g.index] = last
 
     _times: list[int]
+
+
+def _value_at(values: Sequence[Sequence[Value]], i: int, p: int) -> Value:
+    """Parameter ``p``'s value at step ``i`` of a block."""
+    return values[p][i]
 
 
 def _snap(v: Value) -> Value:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -40,7 +40,7 @@ from wsla.runtime.outcomes import (
     Summary,
     Violation,
 )
-from wsla.runtime.plan import Plan, compile_plan
+from wsla.runtime.plan import Plan, PlanGuarantee, compile_plan
 from wsla.runtime.predicates import ObligationState, Truth
 from wsla.runtime.schedules import NEVER
 from wsla.runtime.values import Series, Value, normalize, ns_to_iso, snapshot, to_ns
@@ -132,6 +132,28 @@ class Result:
             "summaries": [s.to_json() for s in self.summaries.values()],
             "outcomes": [o.to_json() for o in self.outcomes],
         }
+
+
+def action_requests(
+    g: PlanGuarantee,
+    t: int,
+    result: Truth,
+    names: Sequence[str],
+    value_of: Callable[[int], Value],
+) -> Iterator[ActionRequest]:
+    """The requests of a guarantee that fires at ``t``: one per qualified action, with
+    the notification's parameter values (``value_of(p)``: parameter ``p``'s value now)
+    copied, so later changes to a series do not reach a request already made."""
+    modality = str(g.modality)
+    for action in g.actions:
+        notification = None
+        if action.notification_type is not None:
+            notification = NotificationContent(
+                action.notification_type,
+                action.causing_guarantee,
+                {names[p]: snapshot(value_of(p)) for p in action.parameters},
+            )
+        yield ActionRequest(t, g.name, action.party, action.action, modality, notification, result)
 
 
 class Evaluator:
@@ -1019,22 +1041,11 @@ class Evaluator:
             self._emit(DataGap(t, "unknown", g.name, "guarantee expression is unknown"))
         if not fire:
             return
-        for action in g.actions:
-            notification = None
-            if action.notification_type is not None:
-                notification = NotificationContent(
-                    action.notification_type,
-                    action.causing_guarantee,
-                    {
-                        self.plan.parameters[p].name: snapshot(self._param_nodes[p].value)
-                        for p in action.parameters
-                    },
-                )
-            self._emit(
-                ActionRequest(
-                    t, g.name, action.party, action.action, str(modality), notification, result
-                )
-            )
+        nodes = self._param_nodes
+        for request in action_requests(
+            g, t, result, self.plan.parameter_names, lambda p: nodes[p].value
+        ):
+            self._emit(request)
 
     # --- evidence ----------------------------------------------------------------------
 
