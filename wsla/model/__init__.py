@@ -86,6 +86,7 @@ from wsla.model.obligations import (
     QualifiedAction,
     ServiceLevelObjective,
     TruePredicate,
+    UnitLiteral,
     ViolationPredicate,
     walk_expression,
 )
@@ -253,6 +254,7 @@ __all__ = [
     "Times",
     "Trigger",
     "TruePredicate",
+    "UnitLiteral",
     "ValueFunction",
     "ValueOccurs",
     "ViolationPredicate",
