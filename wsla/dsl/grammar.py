@@ -422,6 +422,146 @@ def _chain(
     return loc, items
 
 
+class _Bail(Exception):
+    """The fast expression reader met something it leaves to the grammar."""
+
+
+_NUMBER_PATTERN = (
+    r"[+-]?(?:(?:(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)(?![0-9_.])"
+    r"|(?:inf|nan)(?![A-Za-z0-9_]))"
+)
+_NUMBER_RE = re.compile(_NUMBER_PATTERN)
+_SKIP = re.compile(_SPACE)
+_SUM_OP = re.compile(_SPACE + r"([+-])")
+_TERM_OP = re.compile(_SPACE + r"([*/])")
+
+
+class FastArith(pp.ParseElementEnhance):
+    """An arithmetic expression read by a plain recursive-descent reader over regular
+    expressions, building the model nodes directly; anything it does not know (a typed
+    operand, an interval or list argument, a constant, a string, quoted names, any
+    error) is read again by the wrapped grammar, so that results and error reports
+    are exactly the grammar's while the common case skips pyparsing's per-element cost.
+    """
+
+    def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
+        if do_actions:
+            try:
+                end, node = _fast_sum(instring, loc)
+            except (_Bail, DslError):
+                pass
+            else:
+                return end, [node]
+        return self.expr._parse(instring, loc, do_actions, callPreParse=False)
+
+
+def _fast_sum(s: str, loc: int) -> tuple[int, Any]:
+    loc, node = _fast_term(s, loc)
+    match = _SUM_OP.match(s, loc)
+    if match is None:
+        return loc, node
+    items = [node]
+    while match is not None:
+        loc, right = _fast_term(s, _after_space(s, match.end()))
+        items += (match.group(1), right)
+        match = _SUM_OP.match(s, loc)
+    return loc, _fold_arith(s, items)
+
+
+def _fast_term(s: str, loc: int) -> tuple[int, Any]:
+    loc, node = _fast_typed(s, loc)
+    match = _TERM_OP.match(s, loc)
+    if match is None:
+        return loc, node
+    items = [node]
+    while match is not None:
+        loc, right = _fast_typed(s, _after_space(s, match.end()))
+        items += (match.group(1), right)
+        match = _TERM_OP.match(s, loc)
+    return loc, _fold_arith(s, items)
+
+
+def _after_space(s: str, loc: int) -> int:
+    match = _SKIP.match(s, loc)
+    assert match is not None  # the pattern matches the empty string
+    return match.end()
+
+
+def _fast_typed(s: str, loc: int) -> tuple[int, Any]:
+    loc, node = _fast_atom(s, loc, _operand_at(s, loc))
+    if _AS_TYPE.match(s, loc) is not None:
+        raise _Bail
+    return loc, node
+
+
+def _fast_atom(s: str, loc: int, kind: str) -> tuple[int, Any]:
+    if kind == "number":
+        match = _NUMBER_RE.match(s, loc)
+        if match is None:
+            raise _Bail
+        end = match.end()
+        value = _to_number(s, loc, match.group())
+        if isinstance(value, int):
+            return end, LongScalar(value=value, span=span_at(s, loc, end))
+        return end, FloatScalar(value=value, span=span_at(s, loc, end))
+    if kind == "name":
+        match = _WORD_RE.match(s, loc)
+        if match is None or match.group() in vocab.RESERVED:
+            raise _Bail
+        end = match.end()
+        return end, MetricRef(name=match.group(), span=span_at(s, loc, end))
+    if kind == "call":
+        match = _WORD_RE.match(s, loc)
+        assert match is not None  # _operand_at saw a word and a parenthesis
+        end, args = _fast_args(s, _after_space(s, match.end()))
+        return end, _make_call(s, loc, end, match.group(), args)
+    if kind == "paren":
+        end, node = _fast_sum(s, _after_space(s, loc + 1))
+        end = _after_space(s, end)
+        if not s.startswith(")", end):
+            raise _Bail
+        return end + 1, node
+    raise _Bail
+
+
+def _fast_args(s: str, loc: int) -> tuple[int, list[Arg]]:
+    if not s.startswith("(", loc):
+        raise _Bail
+    loc = _after_space(s, loc + 1)
+    args: list[Arg] = []
+    if s.startswith(")", loc):
+        return loc + 1, args
+    while True:
+        loc = _fast_argument(s, loc, args)
+        loc = _after_space(s, loc)
+        if s.startswith(",", loc):
+            loc = _after_space(s, loc + 1)
+        elif s.startswith(")", loc):
+            return loc + 1, args
+        else:
+            raise _Bail
+
+
+def _fast_argument(s: str, loc: int, args: list[Arg]) -> int:
+    start = loc
+    key = None
+    match = Argument._key.match(s, loc)
+    if match is not None:
+        key = match.group(1)
+        loc = _after_space(s, match.end())
+    kind = _argument_at(s, loc)
+    if kind == "number" or (kind == "name" and s[loc] != "`"):
+        end, value = _fast_atom(s, loc, kind)
+        if _AS_TYPE.match(s, end) is not None:
+            raise _Bail
+    elif kind == "":
+        end, value = _fast_sum(s, loc)
+    else:
+        raise _Bail
+    args.append(Arg(key, value, start, end))
+    return end
+
+
 class Typed(pp.ParseElementEnhance):
     """An operand optionally followed by ``as TYPE`` (the result type of a function)."""
 
@@ -810,8 +950,10 @@ def _bind(
 
 
 def _build_call(s: str, start: int, end: int, toks: pp.ParseResults) -> Function:
-    fname: str = toks[0]
-    args: list[Arg] = list(toks[1:])
+    return _make_call(s, start, end, toks[0], list(toks[1:]))
+
+
+def _make_call(s: str, start: int, end: int, fname: str, args: list[Arg]) -> Function:
     cls = vocab.function_names().get(fname)
     if cls is None:
         raise _fail(
@@ -1331,12 +1473,7 @@ def grammar() -> pp.ParserElement:
     name = Token(f"{ident.re.pattern}|{quoted_name}", _to_name, "name")
     name_list = Separated(name).set_name("names")
     bracket_names = pp.Group(lbrack - pp.Opt(name_list) - rbrack).set_name("[names]")
-    number = Token(
-        r"[+-]?(?:(?:(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)(?![0-9_.])"
-        r"|(?:inf|nan)(?![A-Za-z0-9_]))",
-        _to_number,
-        "number",
-    )
+    number = Token(_NUMBER_PATTERN, _to_number, "number")
     integer = Token(r"\d+(?![0-9_.])", _to_int, "integer")
     datetime_ = Token(
         r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?"
@@ -1409,7 +1546,7 @@ def grammar() -> pp.ParserElement:
     typed_atom = Typed(atom).set_name("operand")
     term = Chain(typed_atom, ("*", "/"), _fold_arith).set_name("term")
     term.set_name("term")
-    arith <<= Chain(term, ("+", "-"), _fold_arith).set_name("sum")
+    arith <<= FastArith(Chain(term, ("+", "-"), _fold_arith).set_name("sum")).set_name("sum")
     arith.set_name("arithmetic expression")
 
     # calls with fixed arguments
