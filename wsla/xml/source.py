@@ -151,7 +151,15 @@ class SourceText:
                 previous = lines[line - 2]
                 index = previous.rfind(needle, max(0, len(previous) - _LOOK_BACK_CHARS))
                 if index >= 0:
-                    return make_span(self.path, line - 1, index + 1)
+                    # Inlined as above: past line 65535 this is the path of most elements
+                    # that have children.
+                    span = _new_span(Span)
+                    _set_path(span, self.path)
+                    _set_line(span, line - 1)
+                    _set_column(span, index + 1)
+                    _set_end_line(span, None)
+                    _set_end_column(span, None)
+                    return span
         line, column = self.locate(line, needle)
         return make_span(self.path, line, column)
 
