@@ -432,22 +432,30 @@ _NUMBER_PATTERN = (
 )
 _NUMBER_RE = re.compile(_NUMBER_PATTERN)
 _SKIP = re.compile(_SPACE)
+_STRING_PATTERN = r'"(?:[^"\\\n]|\\.)*"'
+_STRING_RE = re.compile(_STRING_PATTERN)
 _SUM_OP = re.compile(_SPACE + r"([+-])")
 _TERM_OP = re.compile(_SPACE + r"([*/])")
 
 
-class FastArith(pp.ParseElementEnhance):
-    """An arithmetic expression read by a plain recursive-descent reader over regular
-    expressions, building the model nodes directly; anything it does not know (a typed
-    operand, an interval or list argument, a constant, a string, quoted names, any
-    error) is read again by the wrapped grammar, so that results and error reports
-    are exactly the grammar's while the common case skips pyparsing's per-element cost.
+class Fast(pp.ParseElementEnhance):
+    """An element first read by a plain reader over regular expressions (``read``)
+    that builds the model node directly; anything that reader does not know (a typed
+    operand, an interval or list argument, a constant, quoted names, any error) is read
+    again by the wrapped grammar element, so that results and error reports are
+    exactly the grammar's while the common case skips pyparsing's per-element cost.
+    A reader accepts only text the grammar accepts, and ends where the grammar ends.
     """
+
+    def __init__(self, expr: pp.ParserElement, read: Callable[[str, int], tuple[int, Any]]) -> None:
+        super().__init__(expr)
+        self.read = read
+        self.set_name(expr.name)
 
     def parseImpl(self, instring: str, loc: int, do_actions: bool = True) -> Any:
         if do_actions:
             try:
-                end, node = _fast_sum(instring, loc)
+                end, node = self.read(instring, loc)
             except (_Bail, DslError):
                 pass
             else:
@@ -515,6 +523,12 @@ def _fast_atom(s: str, loc: int, kind: str) -> tuple[int, Any]:
         assert match is not None  # _operand_at saw a word and a parenthesis
         end, args = _fast_args(s, _after_space(s, match.end()))
         return end, _make_call(s, loc, end, match.group(), args)
+    if kind == "string":
+        match = _STRING_RE.match(s, loc)
+        if match is None:
+            raise _Bail
+        end = match.end()
+        return end, StringScalar(value=_to_string(s, loc, match.group()), span=span_at(s, loc, end))
     if kind == "paren":
         end, node = _fast_sum(s, _after_space(s, loc + 1))
         end = _after_space(s, end)
@@ -560,6 +574,129 @@ def _fast_argument(s: str, loc: int, args: list[Arg]) -> int:
         raise _Bail
     args.append(Arg(key, value, start, end))
     return end
+
+
+_S = "[ \t\r\n]"
+_B = "(?![A-Za-z0-9_])"
+_ID = vocab.IDENT_PATTERN + _B
+_TYPES = "(?:" + "|".join(sorted(vocab.TYPE_NAMES, key=len, reverse=True)) + ")" + _B
+_DECLARED = (
+    rf"(?P<name>{_ID})(?:{_S}*:{_S}*(?P<type>{_TYPES}))?"
+    rf"(?:{_S}+in{_S}+(?:(?P<unit>{_ID})|(?P<unit_string>{_STRING_PATTERN})))?"
+)
+_METRIC_HEAD = re.compile(
+    rf"metric{_S}+{_DECLARED}"
+    rf"(?:{_S}+counter{_S}+(?P<counter>true|false){_B})?"
+    rf"{_S}+by{_S}+(?P<source>{_ID})"
+    rf"(?:{_S}+uri{_S}+(?P<uri>{_STRING_PATTERN}))?"
+    rf"{_S}*={_S}*"
+)
+_NAMES = rf"{_ID}(?:{_S}*,{_S}*{_ID})*"
+_PARAMETER = re.compile(
+    rf"parameter{_S}+{_DECLARED}{_S}*={_S}*(?P<metric>{_ID})"
+    rf"(?:{_S}+(?P<communication>source{_S}+(?P<source>{_ID})"
+    rf"(?P<pulls>{_S}+pull{_S}*\[{_S}*(?P<pull>{_NAMES})?{_S}*\])?"
+    rf"(?P<pushes>{_S}+push{_S}*\[{_S}*(?P<push>{_NAMES})?{_S}*\])?))?"
+)
+_PARAMETER_MORE = re.compile(rf"{_S}*(?:(?:source|pull|push){_B}|\[)")
+_DIRECTIVE_HEAD = re.compile(rf"measure{_S}+({vocab.IDENT_PATTERN}){_S}*")
+_COMMA = re.compile(rf"{_S}*,{_S}*")
+
+
+def _names_in(match: re.Match[str], clause: str, names: str) -> tuple[str, ...] | None:
+    if match[clause] is None:
+        return None
+    text = match[names]
+    return () if text is None else tuple(_COMMA.split(text))
+
+
+def _checked(*names: str | None) -> None:
+    """A reserved word where the grammar wants a name is the grammar's error to report."""
+    for name in names:
+        if name is not None and name in vocab.RESERVED:
+            raise _Bail
+
+
+def _declared(s: str, match: re.Match[str]) -> dict[str, Any]:
+    _checked(match["name"], match["unit"])
+    unit_string = match["unit_string"]
+    type_name = match["type"]
+    return {
+        "name": match["name"],
+        "type": None if type_name is None else vocab.TYPE_NAMES[type_name],
+        "unit": (
+            match["unit"]
+            if unit_string is None
+            else _to_string(s, match.start("unit_string"), unit_string)
+        ),
+    }
+
+
+def _fast_metric(s: str, loc: int) -> tuple[int, Metric]:
+    match = _METRIC_HEAD.match(s, loc)
+    if match is None:
+        raise _Bail
+    _checked(match["source"])
+    fields = _declared(s, match)
+    uri = match["uri"]
+    counter = match["counter"]
+    start = match.end()
+    word = _word_at(s, start)
+    definition: Any
+    if word == "measure":
+        end, definition = _fast_directive(s, start)
+    elif word == "hole":
+        end = start + 4
+        definition = DirectiveVariable(span=span_at(s, start, end))
+    else:
+        end, definition = _fast_sum(s, start)
+    return end, _make_metric(
+        s,
+        loc,
+        end,
+        **fields,
+        counter=counter,
+        source=match["source"],
+        uri=None if uri is None else _to_string(s, match.start("uri"), uri),
+        definition=definition,
+    )
+
+
+def _fast_directive(s: str, loc: int) -> tuple[int, MeasurementDirective]:
+    match = _DIRECTIVE_HEAD.match(s, loc)
+    if match is None:
+        raise _Bail
+    end, args = _fast_args(s, match.end())
+    if _AS_TYPE.match(s, end) is not None:
+        raise _Bail
+    return end, _make_directive(s, loc, end, match.group(1), args, result=None)
+
+
+def _fast_parameter(s: str, loc: int) -> tuple[int, SLAParameter]:
+    match = _PARAMETER.match(s, loc)
+    if match is None:
+        raise _Bail
+    end = match.end()
+    # an optional part the pattern did not take must not start here either
+    if _PARAMETER_MORE.match(s, end) is not None:
+        raise _Bail
+    _checked(match["metric"], match["source"])
+    names = (match["pull"] or "") + "," + (match["push"] or "")
+    _checked(*_COMMA.split(names))
+    communication = None
+    if match["communication"] is not None:
+        communication = Communication(
+            source=match["source"],
+            pull=_names_in(match, "pulls", "pull"),
+            push=_names_in(match, "pushes", "push"),
+            span=span_at(s, match.start("communication"), end),
+        )
+    return end, SLAParameter(
+        **_declared(s, match),
+        metric=match["metric"],
+        communication=communication,
+        span=span_at(s, loc, end),
+    )
 
 
 class Typed(pp.ParseElementEnhance):
@@ -969,9 +1106,14 @@ def _make_call(s: str, start: int, end: int, fname: str, args: list[Arg]) -> Fun
 
 
 def _build_directive(s: str, start: int, end: int, toks: pp.ParseResults) -> MeasurementDirective:
-    dname: str = toks[0]
     args: list[Arg] = [t for t in toks[1:] if isinstance(t, Arg)]
     result = [t for t in toks[1:] if isinstance(t, MetricType)]
+    return _make_directive(s, start, end, toks[0], args, result=result[0] if result else None)
+
+
+def _make_directive(
+    s: str, start: int, end: int, dname: str, args: list[Arg], *, result: MetricType | None
+) -> MeasurementDirective:
     cls = vocab.directive_names().get(dname)
     if cls is None:
         raise _fail(
@@ -983,7 +1125,7 @@ def _build_directive(s: str, start: int, end: int, toks: pp.ParseResults) -> Mea
             or "directives: " + ", ".join(vocab.directive_names()),
         )
     values = _bind(s, start, args, call_signature(cls, "directive"), f"`{dname}`")
-    return cls(**values, result_type=result[0] if result else None, span=span_at(s, start, end))
+    return cls(**values, result_type=result, span=span_at(s, start, end))
 
 
 _SOAP_SIGNATURE = (
@@ -1283,7 +1425,33 @@ def _build_parameter(s: str, start: int, end: int, toks: pp.ParseResults) -> SLA
 
 
 def _build_metric(s: str, start: int, end: int, toks: pp.ParseResults) -> Metric:
-    definition = _one(toks, "definition")
+    return _make_metric(
+        s,
+        start,
+        end,
+        name=_one(toks, "name"),
+        type=_one(toks, "type"),
+        unit=_one(toks, "unit"),
+        counter=_one(toks, "counter"),
+        source=_one(toks, "source"),
+        uri=_one(toks, "uri"),
+        definition=_one(toks, "definition"),
+    )
+
+
+def _make_metric(
+    s: str,
+    start: int,
+    end: int,
+    *,
+    name: str | None,
+    type: MetricType | None,
+    unit: str | None,
+    counter: str | None,
+    source: str,
+    uri: str | None,
+    definition: Any,
+) -> Metric:
     if not isinstance(definition, Function | MeasurementDirective | DirectiveVariable):
         what = "a metric name" if isinstance(definition, MetricRef) else "a literal"
         raise _fail(
@@ -1294,14 +1462,13 @@ def _build_metric(s: str, start: int, end: int, toks: pp.ParseResults) -> Metric
             'compute it (`= mean(RTs)`), measure it (`= measure gauge(uri="…")`) '
             "or leave a hole for a macro (`= hole`)",
         )
-    counter = _one(toks, "counter")
     return Metric(
-        name=_one(toks, "name"),
-        type=_one(toks, "type"),
-        unit=_one(toks, "unit"),
+        name=name,
+        type=type,
+        unit=unit,
         counter=None if counter is None else counter == "true",
-        source=_one(toks, "source"),
-        metric_uri=_one(toks, "uri"),
+        source=source,
+        metric_uri=uri,
         definition=definition,
         span=span_at(s, start, end),
     )
@@ -1468,7 +1635,7 @@ def grammar() -> pp.ParserElement:
     reserved = "|".join(sorted(vocab.RESERVED, key=lambda w: (-len(w), w)))
     ident = pp.Regex(rf"(?!(?:{reserved})(?![A-Za-z0-9_])){vocab.IDENT_PATTERN}")
     ident.set_name("identifier")
-    string = Token(r'"(?:[^"\\\n]|\\.)*"', _to_string, "string")
+    string = Token(_STRING_PATTERN, _to_string, "string")
     quoted_name = r"`(?:[^`\\\n]|\\.)*`"
     name = Token(f"{ident.re.pattern}|{quoted_name}", _to_name, "name")
     name_list = Separated(name).set_name("names")
@@ -1546,7 +1713,7 @@ def grammar() -> pp.ParserElement:
     typed_atom = Typed(atom).set_name("operand")
     term = Chain(typed_atom, ("*", "/"), _fold_arith).set_name("term")
     term.set_name("term")
-    arith <<= FastArith(Chain(term, ("+", "-"), _fold_arith).set_name("sum")).set_name("sum")
+    arith <<= Fast(Chain(term, ("+", "-"), _fold_arith).set_name("sum"), _fast_sum)
     arith.set_name("arithmetic expression")
 
     # calls with fixed arguments
@@ -1660,6 +1827,7 @@ def grammar() -> pp.ParserElement:
         - definition("definition"),
         _build_metric,
     ).set_name("metric")
+    metric = Fast(metric, _fast_metric)
     communication = _loc(
         skw("source")
         - name("source")
@@ -1671,6 +1839,7 @@ def grammar() -> pp.ParserElement:
         skw("parameter") - declared - equals - name("metric") - opt(communication("communication")),
         _build_parameter,
     ).set_name("parameter")
+    parameter = Fast(parameter, _fast_parameter)
     macro = _loc(
         skw("macro") - opt_name - opt(block({"metric": metric}, "macro")),
         _build_macro,
