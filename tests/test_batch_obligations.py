@@ -303,3 +303,21 @@ def test_streams_sharing_times_and_keys(data: Any, parts: int, duties: Any, jobs
         batch.feed_streams([(t, (c, names_a), list(v_a[lo:hi])), (t, (c, names_b), v_b[lo:hi])])
         lo = hi
     assert dumps(batch.finish()) == expected
+
+
+def test_evaluations_built_field_by_field_equal_constructed_ones() -> None:
+    from wsla.runtime.batch_obligations import _evaluations
+    from wsla.runtime.outcomes import SLOEvaluation
+
+    at = [1, 2, 3]
+    results: list[bool | None] = [True, False, None]
+    values: list[dict[str, Any]] = [{"p": 1.5}, {"p": None}, {"p": 2}]
+    built = _evaluations(at, "s", results, values)
+    wanted = [SLOEvaluation(t, "s", r, v) for t, r, v in zip(at, results, values, strict=True)]
+    assert built == wanted
+    assert [repr(b) for b in built] == [repr(w) for w in wanted]
+    assert [b.to_json() for b in built] == [w.to_json() for w in wanted]
+    assert [hash((b.time, b.slo, b.result)) for b in built] == [
+        hash((w.time, w.slo, w.result)) for w in wanted
+    ]
+    assert _evaluations([], "s", [], []) == []
