@@ -8,12 +8,10 @@ from typing import Protocol
 from wsla.check import rule
 from wsla.check.scope import Context, MetricEntry, did_you_mean
 from wsla.check.walk import (
-    constant_refs,
     notification_parameters,
     obligation_refs,
     obligations,
     resolved_metric_refs,
-    schedule_refs,
 )
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic, Label
@@ -205,9 +203,9 @@ def undefined_schedules(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.metrics:
         definition = entry.metric.definition
         if isinstance(definition, Function):
-            for ref in schedule_refs(entry.functions):
-                if resolve(ref.name, entry.scope) is None:
-                    yield from _undefined_schedule(ctx, ref.name, ref.span, entry.scope, "schedule")
+            for name, span, _fn in entry.schedules:
+                if resolve(name, entry.scope) is None:
+                    yield from _undefined_schedule(ctx, name, span, entry.scope, "schedule")
         elif isinstance(definition, MeasurementDirective) and definition.reading_schedule:
             yield from _undefined_schedule(
                 ctx,
@@ -225,16 +223,16 @@ def undefined_schedules(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 @rule("N006")
 def undefined_constants(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
+    # The ConstantRefs were found by build_context's walk of each metric (entry.constants).
     for entry in ctx.metrics:
-        if isinstance(entry.metric.definition, Function):
-            for ref in constant_refs(entry.functions):
-                if ctx.resolve_constant(ref.name, entry.scope) is None:
-                    yield diagnostic(
-                        "N006",
-                        f"constant `{ref.name}` is not defined",
-                        ref.span,
-                        help=did_you_mean(ref.name, ctx.visible_constants(entry.scope)),
-                    )
+        for name, span, _fn in entry.constants:
+            if ctx.resolve_constant(name, entry.scope) is None:
+                yield diagnostic(
+                    "N006",
+                    f"constant `{name}` is not defined",
+                    span,
+                    help=did_you_mean(name, ctx.visible_constants(entry.scope)),
+                )
 
 
 @rule("N007", "N009")

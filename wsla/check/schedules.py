@@ -13,7 +13,7 @@ from datetime import datetime
 
 from wsla.check import rule
 from wsla.check.scope import Context, MetricEntry
-from wsla.check.walk import function_schedule, obligation_refs, resolved_metric_refs
+from wsla.check.walk import obligation_refs, resolved_metric_refs
 from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic, Label
 from wsla.model import (
@@ -215,10 +215,7 @@ def _upstream_schedules(
     definition = entry.metric.definition
     if isinstance(definition, MeasurementDirective) and definition.reading_schedule:
         names.append(definition.reading_schedule)
-    for fn in entry.functions:
-        name = function_schedule(fn)
-        if name is not None:
-            names.append(name)
+    names.extend(name for name, _span, _fn in entry.schedules)
     for name in names:
         found = ctx.resolve_schedule(name, entry.scope)
         if found is not None:

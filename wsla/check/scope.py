@@ -34,6 +34,7 @@ from wsla.model import (
     MetricRef,
     Operand,
     Party,
+    QualifyMeasurementTimeSeries,
     Schedule,
     ServiceLevelObjective,
     ServiceObject,
@@ -63,6 +64,11 @@ class ObjectScope:
     """``path`` joined with ``/``."""
 
 
+NameUse = tuple[str, Span | None, Function]
+"""A name a function reads, the span to report it at (the reference's own, else the
+function's), and the function."""
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class MetricEntry:
     """One metric instance: a metric as written, or a macro expansion's copy."""
@@ -78,6 +84,15 @@ class MetricEntry:
     """False for a copy whose ``MeasurementDirectiveVariable`` no assignment fills."""
     functions: tuple[Function, ...] = ()
     """The metric's function and every nested one, pre-order (empty when not computed)."""
+    reads: tuple[NameUse, ...] = ()
+    """Metric names its functions read, in :attr:`functions` order: a
+    QualifyMeasurementTimeSeries' base and validation metrics, then ``MetricRef``
+    operands (found by the walk that finds :attr:`functions`)."""
+    constants: tuple[NameUse, ...] = ()
+    """Constant names its functions read (``ConstantRef`` operands), in the same order."""
+    schedules: tuple[NameUse, ...] = ()
+    """Schedule names its functions sample on (any function with a ``schedule`` name,
+    spanned at the function), in the same order."""
 
     @property
     def span(self) -> Span | None:
@@ -251,16 +266,79 @@ def operands(fn: Function) -> list[Operand]:
 
 def walk_functions(fn: Function) -> tuple[Function, ...]:
     """``fn`` and every function nested in it, pre-order."""
-    out: list[Function] = []
+    return walk_definition(fn)[0]
+
+
+Walk = tuple[tuple[Function, ...], tuple[NameUse, ...], tuple[NameUse, ...], tuple[NameUse, ...]]
+"""What :func:`walk_definition` finds: functions, metric, constant and schedule names."""
+
+
+def walk_definition(fn: Function) -> Walk:
+    """The functions of a metric definition (as :func:`walk_functions`) with the metric,
+    constant and schedule names they read, found in the same pass.
+
+    Every metric is walked once here, in :func:`build_context`; the name, type, unit,
+    schedule and graph rules read the results instead of walking the functions again.
+    """
+    functions: list[Function] = []
+    reads: list[NameUse] = []
+    constants: list[NameUse] = []
+    schedules: list[NameUse] = []
     stack = [fn]
     while stack:
         current = stack.pop()
-        out.append(current)
-        nested = [c for c in operands(current) if isinstance(c, Function)]
+        functions.append(current)
+        cls: type = type(current)
+        fields, scheduled, qualifies = _shape(cls)
+        span = current.span
+        if scheduled:
+            # Any function with a schedule name (TSConstructor, extensions such as
+            # IntervalSeries), as wsla.check.walk.function_schedule says.
+            schedule = getattr(current, "schedule", None)
+            if isinstance(schedule, str):
+                schedules.append((schedule, span, current))
+        if qualifies:
+            reads.append((current.base_metric, span, current))  # type: ignore[attr-defined]
+            reads.append((current.validation_metric, span, current))  # type: ignore[attr-defined]
+        nested: list[Function] = []
+        for name in fields:
+            child = getattr(current, name)
+            kind = type(child)
+            # Exact types first: references are never subclassed, and a type test is
+            # cheaper than isinstance on the hot path of every metric.
+            if kind is MetricRef:
+                reads.append((child.name, child.span or span, current))
+            elif kind is ConstantRef:
+                constants.append((child.name, child.span or span, current))
+            elif isinstance(child, Function):
+                nested.append(child)
+            elif isinstance(child, MetricRef):
+                reads.append((child.name, child.span or span, current))
+            elif isinstance(child, ConstantRef):
+                constants.append((child.name, child.span or span, current))
         if nested:
             nested.reverse()
             stack.extend(nested)
-    return tuple(out)
+    return (
+        tuple(functions),
+        tuple(reads) if reads else (),
+        tuple(constants) if constants else (),
+        tuple(schedules) if schedules else (),
+    )
+
+
+@cache
+def _shape(cls: type) -> tuple[tuple[str, ...], bool, bool]:
+    """Per function class: its operand fields, whether it may name a schedule, and
+    whether it is a QualifyMeasurementTimeSeries (which names two metrics)."""
+    return (
+        _operand_fields(cls),
+        hasattr(cls, "schedule"),
+        issubclass(cls, QualifyMeasurementTimeSeries),
+    )
+
+
+_NO_WALK: Walk = ((), (), (), ())
 
 
 def build_context(spec: Spec) -> Context:
@@ -305,6 +383,9 @@ def build_context(spec: Spec) -> Context:
     for scope in ctx.scopes:
         for metric in scope.obj.metrics:
             definition = metric.definition
+            functions, reads, constants, schedules = (
+                walk_definition(definition) if isinstance(definition, Function) else _NO_WALK
+            )
             _add_metric(
                 ctx,
                 scope,
@@ -313,9 +394,10 @@ def build_context(spec: Spec) -> Context:
                     metric=metric,
                     scope=scope.index,
                     key=f"{scope.label}/{metric.name or '?'}",
-                    functions=walk_functions(definition)
-                    if isinstance(definition, Function)
-                    else (),
+                    functions=functions,
+                    reads=reads,
+                    constants=constants,
+                    schedules=schedules,
                 ),
             )
         for expansion in scope.obj.macro_expansions:
@@ -361,6 +443,9 @@ def expand(
             else:
                 metric = dataclasses.replace(metric, definition=directive)
         definition = metric.definition
+        functions, reads, constants, schedules = (
+            walk_definition(definition) if isinstance(definition, Function) else _NO_WALK
+        )
         yield _fast(MetricEntry)(
             name=name,
             metric=metric,
@@ -369,5 +454,8 @@ def expand(
             expansion=expansion,
             template=macro,
             filled=filled,
-            functions=walk_functions(definition) if isinstance(definition, Function) else (),
+            functions=functions,
+            reads=reads,
+            constants=constants,
+            schedules=schedules,
         )

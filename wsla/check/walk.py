@@ -58,21 +58,14 @@ def resolved_metric_refs(ctx: Context, entry: MetricEntry) -> list[ResolvedRef]:
     """:func:`metric_refs` of ``entry`` with what each name resolves to, computed once
     per context (names, types, units, schedules and the graph rules all read them).
 
-    The same walk as :func:`metric_refs`, inlined: this runs for every metric."""
+    The names come from the walk :func:`~wsla.check.scope.build_context` made
+    (``entry.reads``); only the resolution is done here."""
     memo = ctx.metric_inputs
     found = memo.get(id(entry))
     if found is None:
         resolve = ctx.resolve_metric
         scope = entry.scope
-        found = []
-        for f in entry.functions:
-            if isinstance(f, QualifyMeasurementTimeSeries):
-                for name in (f.base_metric, f.validation_metric):
-                    found.append((name, f.span, f, resolve(name, entry, scope)))
-            for child in operands(f):
-                if isinstance(child, MetricRef):
-                    name = child.name
-                    found.append((name, child.span or f.span, f, resolve(name, entry, scope)))
+        found = [(name, span, f, resolve(name, entry, scope)) for name, span, f in entry.reads]
         memo[id(entry)] = found
     return found
 

@@ -1,0 +1,89 @@
+"""The one walk of each metric (scope.walk_definition) finds what the separate walks of
+wsla.check.walk find, in the same order: the rules read its results instead."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from hypothesis import given, settings
+
+from tests.strategies import functions
+from wsla.check.scope import build_context, walk_definition
+from wsla.check.walk import constant_refs, metric_refs, resolved_metric_refs, schedule_refs
+from wsla.model import (
+    ConstantRef,
+    Function,
+    Mean,
+    MetricRef,
+    Minus,
+    QualifyMeasurementTimeSeries,
+    Span,
+    TSConstructor,
+)
+from wsla.xml.reader import load_xml
+
+SPECS = sorted((Path(__file__).resolve().parents[1] / "specs").glob("*.xml"))
+
+
+def _preorder(fn: Function) -> list[Function]:
+    """The functions of ``fn`` pre-order, by plain recursion over the dataclass fields."""
+    out = [fn]
+    for f in dataclasses.fields(fn):
+        value = getattr(fn, f.name)
+        values = value if isinstance(value, tuple) else (value,)
+        for v in values:
+            if isinstance(v, Function):
+                out.extend(_preorder(v))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(functions())
+def test_the_shared_walk_finds_what_the_separate_walks_find(fn: Function) -> None:
+    found, reads, constants, schedules = walk_definition(fn)
+    assert list(found) == _preorder(fn)
+    assert [(n, s, f) for n, s, f in reads] == [
+        (ref.name, ref.span, f) for ref, f in metric_refs(found)
+    ]
+    assert [(n, s) for n, s, _ in constants] == [(r.name, r.span) for r in constant_refs(found)]
+    assert [(n, s) for n, s, _ in schedules] == [(r.name, r.span) for r in schedule_refs(found)]
+
+
+def test_a_reference_is_reported_at_its_own_span_else_at_its_function() -> None:
+    at = Span("s.xml", 3, 5)
+    ref_at = Span("s.xml", 4, 7)
+    minus = Minus(left=MetricRef(name="a", span=ref_at), right=ConstantRef(name="k"), span=at)
+    series = TSConstructor(schedule="every5", input=minus, span=Span("s.xml", 2, 3))
+    qualify = QualifyMeasurementTimeSeries(
+        base_metric="b", validation_metric="v", value=series, span=Span("s.xml", 1, 1)
+    )
+    found, reads, constants, schedules = walk_definition(Mean(input=qualify))
+    assert found[1:] == (qualify, series, minus)
+    assert reads == (
+        ("b", qualify.span, qualify),
+        ("v", qualify.span, qualify),
+        ("a", ref_at, minus),
+    )
+    assert constants == (("k", at, minus),)
+    assert schedules == (("every5", series.span, series),)
+
+
+def test_entries_carry_the_walk_and_resolve_from_it() -> None:
+    walked = 0
+    for path in SPECS:
+        spec, _ = load_xml(path.read_bytes(), path.name)
+        if spec is None:
+            continue
+        ctx = build_context(spec)
+        for entry in ctx.metrics:
+            if not entry.functions:
+                assert entry.reads == entry.constants == entry.schedules == ()
+                continue
+            walked += 1
+            assert entry.functions[0] is entry.metric.definition
+            resolved = resolved_metric_refs(ctx, entry)
+            assert [(n, s, f) for n, s, f, _ in resolved] == list(entry.reads)
+            for name, _span, _fn, target in resolved:
+                assert target is ctx.resolve_metric(name, entry, entry.scope)
+    assert walked > 10
