@@ -104,6 +104,44 @@ STATEMENTS = [
 ]
 
 
+def _slo(expression: str) -> str:
+    return (
+        "sla S {\n  provider P\n  consumer C\n  service D { parameter A: float in ms = M }\n"
+        "  obligations {\n    slo O obliged P on new value {\n"
+        "      valid from 2026-01-01T00:00:00Z to 2026-12-31T00:00:00Z\n"
+        f"      {expression}\n    }}\n  }}\n}}\n"
+    )
+
+
+PREDICATES = [
+    "A < 1000.0 implies A < 0.5 and not A > 0.05",
+    "A < 1 implies A > 2 implies A == 3",
+    "(A < 1 or A >= 2) and (not (A <= 3))",
+    "not not A < 1 or true and false",
+    "A < 0.5 s",
+    "A < 500 ms and A > 1 %",
+    'A < 0.5 "s" or A > 1 "bad \\q"',
+    "A < 2 requests / min",
+    "A < 2 seconds implies true",
+    "new value(A) and violation(O)",
+    "`A` < 1",
+    "A<1and A>2",
+    "A < 1 and",
+    "A < and",
+    "A = 1",
+    "A < 1 or by < 2",
+    "A < " + "9" * 4001,
+    "A < 1 implies (A > 2",
+    "A < 1 xyz",
+]
+
+
+@pytest.mark.parametrize("predicate", PREDICATES)
+def test_fast_predicates_match_the_grammar(predicate: str) -> None:
+    text = _slo(predicate)
+    assert _read(text) == _grammar_only(text)
+
+
 @pytest.mark.parametrize("statement", STATEMENTS)
 def test_fast_readers_match_the_grammar(statement: str) -> None:
     text = _sla(statement)
@@ -117,6 +155,11 @@ def test_fast_readers_read_the_common_statements_themselves() -> None:
     assert isinstance(node, m.Metric)
     assert isinstance(node.definition, m.Divide)
     assert node.span is not None and node.span.end_column == len(metric.rstrip())
+    predicate = "A < 1 implies not (B > 2 or C == 3.5 ms) and true  }"
+    end, node = g._fast_implies(Source(predicate), 0)
+    assert predicate[end:] == "  }"
+    assert isinstance(node, m.Implies)
+    assert isinstance(node.right, m.And)
     parameter = "parameter A: float = M source Meter pull [] push [X, Y]\n"
     end, param = g._fast_parameter(Source(parameter), 0)
     assert end == len(parameter.rstrip())

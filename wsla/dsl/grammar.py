@@ -699,6 +699,98 @@ def _fast_parameter(s: str, loc: int) -> tuple[int, SLAParameter]:
     )
 
 
+_IMPLIES = re.compile(rf"{_S}*(implies){_B}")
+_OR = re.compile(rf"{_S}*(or){_B}")
+_AND = re.compile(rf"{_S}*(and){_B}")
+_COMPARE_OP = re.compile(rf"{_S}*(==|>=|<=|>|<){_S}*")
+_UNIT_AHEAD = re.compile(rf"{_S}*(?:(?:{BARE_UNIT_PATTERN})|(?:{_STRING_PATTERN}))")
+_BARE_UNIT = re.compile(BARE_UNIT_PATTERN)
+
+
+def _fast_implies(s: str, loc: int) -> tuple[int, Any]:
+    loc, node = _fast_or(s, loc)
+    match = _IMPLIES.match(s, loc)
+    if match is None:
+        return loc, node
+    items = [node]
+    while match is not None:
+        loc, right = _fast_or(s, _after_space(s, match.end()))
+        items += ("implies", right)
+        match = _IMPLIES.match(s, loc)
+    return loc, _fold_implies(s, items)
+
+
+def _fast_or(s: str, loc: int) -> tuple[int, Any]:
+    loc, node = _fast_and(s, loc)
+    match = _OR.match(s, loc)
+    if match is None:
+        return loc, node
+    items = [node]
+    while match is not None:
+        loc, right = _fast_and(s, _after_space(s, match.end()))
+        items += ("or", right)
+        match = _OR.match(s, loc)
+    return loc, _fold_logic(Or)(s, items)
+
+
+def _fast_and(s: str, loc: int) -> tuple[int, Any]:
+    loc, node = _fast_not(s, loc)
+    match = _AND.match(s, loc)
+    if match is None:
+        return loc, node
+    items = [node]
+    while match is not None:
+        loc, right = _fast_not(s, _after_space(s, match.end()))
+        items += ("and", right)
+        match = _AND.match(s, loc)
+    return loc, _fold_logic(And)(s, items)
+
+
+def _fast_not(s: str, loc: int) -> tuple[int, Any]:
+    word = _predicate_at(s, loc)
+    if word == "not":
+        end, operand = _fast_not(s, _after_space(s, loc + 3))
+        return end, Not(operand=operand, span=span_at(s, loc, end))
+    if word == "(":
+        end, node = _fast_implies(s, _after_space(s, loc + 1))
+        end = _after_space(s, end)
+        if not s.startswith(")", end):
+            raise _Bail
+        return end + 1, node
+    if word == "true":
+        return loc + 4, TruePredicate(span=span_at(s, loc, loc + 4))
+    if word == "false":
+        return loc + 5, FalsePredicate(span=span_at(s, loc, loc + 5))
+    if word in ("new", "violation") or word in vocab.RESERVED or not word:
+        raise _Bail
+    return _fast_comparison(s, loc, word)
+
+
+def _fast_comparison(s: str, loc: int, name: str) -> tuple[int, Any]:
+    op = _COMPARE_OP.match(s, loc + len(name))
+    if op is None:
+        raise _Bail
+    number = _NUMBER_RE.match(s, op.end())
+    if number is None:
+        raise _Bail
+    end = number.end()
+    value = _to_number(s, number.start(), number.group())
+    toks: list[Any] = [name, op.group(1), Written(number.group(), value, number.start(), end)]
+    if _UNIT_AHEAD.match(s, end) is not None:
+        start = _after_space(s, end)
+        bare = _BARE_UNIT.match(s, start)
+        if bare is not None:
+            end = bare.end()
+            toks.append(Written(bare.group(), bare.group(), start, end))
+        else:
+            quoted = _STRING_RE.match(s, start)
+            if quoted is None:
+                raise _Bail
+            end = quoted.end()
+            toks.append(Written(quoted.group(), _to_string(s, start, quoted.group()), start, end))
+    return end, _build_comparison(s, loc, end, toks)
+
+
 class Typed(pp.ParseElementEnhance):
     """An operand optionally followed by ``as TYPE`` (the result type of a function)."""
 
@@ -1210,7 +1302,7 @@ class Written:
     end: int
 
 
-def _build_comparison(s: str, start: int, end: int, toks: pp.ParseResults) -> Any:
+def _build_comparison(s: str, start: int, end: int, toks: Sequence[Any]) -> Any:
     parameter, op, number = toks[0], toks[1], toks[2]
     written = None
     if len(toks) > 3:
@@ -1781,7 +1873,10 @@ def grammar() -> pp.ParserElement:
 
     and_expr = Chain(not_expr, ("and",), _fold_logic(And), words=True).set_name("conjunction")
     or_expr = Chain(and_expr, ("or",), _fold_logic(Or), words=True).set_name("disjunction")
-    expression <<= Chain(or_expr, ("implies",), _fold_implies, words=True).set_name("implication")
+    expression <<= Fast(
+        Chain(or_expr, ("implies",), _fold_implies, words=True).set_name("implication"),
+        _fast_implies,
+    )
     expression.set_name("expression")
 
     def block(items: dict[str, pp.ParserElement], what: str) -> pp.ParserElement:
