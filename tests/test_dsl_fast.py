@@ -215,3 +215,18 @@ def _expressions(draw: st.DrawFn, depth: int = 0) -> str:
 def test_fast_expressions_match_the_grammar(expression: str) -> None:
     text = _sla(f"metric M by P = {expression}")
     assert _read(text) == _grammar_only(text)
+
+
+@pytest.mark.parametrize("text", [_sla("metric M by P = mean(RTs)"), _sla("metric M by P = (")])
+def test_reading_restores_the_garbage_collector(text: str) -> None:
+    import gc
+
+    assert gc.isenabled()
+    loads_dsl(text)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        loads_dsl(text)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
