@@ -32,13 +32,22 @@ def _peak(values: Any) -> int:
 def exact_sums(np: Any, values: Any, starts: Any, counts: Any) -> list[Any]:
     """Per segment the sum the engine's ``exact_sum`` gives: an exact ``int`` for int64
     data, the correctly rounded float (as ``math.fsum``) for float64 data."""
+    return _sums(np, values, starts, counts, mean=False)
+
+
+def _sums(np: Any, values: Any, starts: Any, counts: Any, *, mean: bool) -> list[Any]:
+    """:func:`exact_sums`, or with ``mean`` each sum divided by its count as the engine
+    does (``sum / len``: one IEEE division of the rounded sum)."""
     if len(starts) == 0:
         return []
     if values.dtype.kind in "iu":
         peak = _peak(values)
         if peak * int(counts.max()) >= _INT_SAFE:
             return [HARD] * len(starts)
-        return [int(s) for s in np.add.reduceat(values, starts).tolist()]
+        sums = [int(s) for s in np.add.reduceat(values, starts).tolist()]
+        if mean:  # int / int: correctly rounded in Python
+            return [s / n for s, n in zip(sums, counts.tolist(), strict=True)]
+        return sums
     bad = None
     v_min, v_max = float(values.min()), float(values.max())  # NaN propagates
     if not (math.isfinite(v_min) and math.isfinite(v_max)):
@@ -67,29 +76,59 @@ def exact_sums(np: Any, values: Any, starts: Any, counts: Any) -> list[Any]:
     lo -= hi * (2.0**_LIMB)  # exact: the difference is an integer in [0, 2**32)
     if high - low - _LIMB + bits <= 53 and _LIMB + bits <= 53:
         # every partial sum is an integer below 2**53: summed exactly as doubles
-        sum_hi = [int(x) for x in np.add.reduceat(hi, starts).tolist()]
-        sum_lo = [int(x) for x in np.add.reduceat(lo, starts).tolist()]
+        sum_hi = np.add.reduceat(hi, starts).astype(np.int64)
+        sum_lo = np.add.reduceat(lo, starts).astype(np.int64)
     else:
-        sum_hi = np.add.reduceat(hi.astype(np.int64), starts).tolist()
-        sum_lo = np.add.reduceat(lo.astype(np.int64), starts).tolist()
-    out: list[Any] = []
+        sum_hi = np.add.reduceat(hi.astype(np.int64), starts)
+        sum_lo = np.add.reduceat(lo.astype(np.int64), starts)
+    # the exact sum is big·2**32 + rest with 0 ≤ rest < 2**32 (|big| < 2**62)
+    big = sum_hi + (sum_lo >> _LIMB)
+    rest = sum_lo & ((1 << _LIMB) - 1)
+    out: list[Any]
+    if low >= -1022 and high + bits < 1000:
+        out = _rounded(np, big, rest, low, counts if mean else None).tolist()
+        size = np.abs(big)
+        done = (size < 1 << 53) | ((size >= 1 << 54) & (size < 1 << 61))
+    else:  # subnormal or huge results: Python's rounding for all
+        out = [None] * len(starts)
+        done = np.zeros(len(starts), dtype=bool)
+    hard = (big == 0) & (rest == 0)  # signed zeros: fsum's own rules
+    if bad is not None:
+        hard |= bad  # non-finite sums: fsum's own rules
+    for i in np.flatnonzero(hard).tolist():
+        out[i] = HARD
     scale = 1 << -low if low < 0 else 0
-    for i, (h, lw) in enumerate(zip(sum_hi, sum_lo, strict=True)):
-        exact = (h << _LIMB) + lw
-        if exact == 0 or (bad is not None and bad[i]):
-            out.append(HARD)  # signed zeros and non-finite sums: fsum's own rules
-        else:
-            try:
-                # int / int is correctly rounded in Python
-                out.append(exact / scale if low < 0 else float(exact << low))
-            except OverflowError:
-                out.append(HARD)  # beyond a double: the engine's own rule for overflow
+    for i in np.flatnonzero(~done & ~hard).tolist():
+        exact = (int(big[i]) << _LIMB) + int(rest[i])
+        try:
+            # int / int is correctly rounded in Python
+            total = exact / scale if low < 0 else float(exact << low)
+        except OverflowError:
+            out[i] = HARD  # beyond a double: the engine's own rule for overflow
+            continue
+        out[i] = total / int(counts[i]) if mean else total
     return out
 
 
+def _rounded(np: Any, big: Any, rest: Any, low: int, divisor: Any) -> Any:
+    """``(big·2**32 + rest)·2**low`` correctly rounded to doubles (each ``0 ≤ rest <
+    2**32``), right where ``|big| < 2**53`` or ``2**54 ≤ |big| < 2**61`` (the others
+    are left to Python ints); divided by ``divisor`` if given. Below 2**53,
+    ``big·2**32`` and ``rest`` are exact doubles and their sum is one IEEE addition.
+    From 2**54 on, the rounding step of ``2·big`` is at least 4 and its halfway points
+    are even (also just below a power of two, for negative ``big``), so ``rest`` only
+    counts as a sticky bit: ``2·big + (rest ≠ 0)`` rounds as the exact value does, in
+    one int64 → double conversion. Scaling by a power of two is exact while the
+    results stay normal (``low ≥ −1022``, every nonzero sum ≥ 2**low)."""
+    small = np.abs(big) < 1 << 53
+    direct = big.astype(np.float64) * float(1 << _LIMB) + rest.astype(np.float64)
+    sticky = (2 * big + (rest != 0)).astype(np.float64) * float(1 << (_LIMB - 1))
+    sums = np.where(small, direct, sticky) * (2.0**low)
+    return sums / divisor if divisor is not None else sums
+
+
 def k_mean(np: Any, values: Any, starts: Any, counts: Any, args: tuple[Any, ...]) -> list[Any]:
-    sums = exact_sums(np, values, starts, counts)
-    return [s if s is HARD else s / n for s, n in zip(sums, counts.tolist(), strict=True)]
+    return _sums(np, values, starts, counts, mean=True)
 
 
 def k_sum(np: Any, values: Any, starts: Any, counts: Any, args: tuple[Any, ...]) -> list[Any]:
