@@ -87,3 +87,34 @@ def test_entries_carry_the_walk_and_resolve_from_it() -> None:
             for name, _span, _fn, target in resolved:
                 assert target is ctx.resolve_metric(name, entry, entry.scope)
     assert walked > 10
+
+
+def test_metric_units_do_not_depend_on_the_order_they_are_asked_in() -> None:
+    """metric_unit answers a declared unit without its dependency pass; a context asked
+    in reverse order (other memo contents) must give the same units."""
+    from wsla.check.units import metric_unit, parse_unit
+
+    checked = 0
+    for path in SPECS:
+        spec, _ = load_xml(path.read_bytes(), path.name)
+        if spec is None:
+            continue
+        forward = build_context(spec)
+        backward = build_context(spec)
+        ahead = [metric_unit(forward, e) for e in forward.metrics]
+        behind = [metric_unit(backward, e) for e in reversed(backward.metrics)][::-1]
+        assert ahead == behind
+        for entry, unit in zip(forward.metrics, ahead, strict=True):
+            if entry.metric.unit is not None:
+                assert unit == parse_unit(entry.metric.unit)
+                checked += 1
+    assert checked > 10
+
+
+def test_units_are_compatible_by_dimension_and_scale_not_spelling() -> None:
+    from wsla.check.units import parse_unit
+
+    ms, milliseconds, seconds = parse_unit("ms"), parse_unit("milliseconds"), parse_unit("s")
+    assert ms is not None and milliseconds is not None and seconds is not None
+    assert ms.compatible(ms) and ms.compatible(milliseconds) and milliseconds.compatible(ms)
+    assert not ms.compatible(seconds)

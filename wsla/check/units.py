@@ -83,7 +83,9 @@ class Unit:
     canonical: str
 
     def compatible(self, other: Unit) -> bool:
-        return self.dimension == other.dimension and self.scale == other.scale
+        # parse_unit is cached: one spelling is one object, and the same object is the
+        # common case (comparing Fractions is not cheap).
+        return self is other or (self.dimension == other.dimension and self.scale == other.scale)
 
 
 _TIME_UNITS: tuple[tuple[str, Fraction, tuple[str, ...]], ...] = (
@@ -150,9 +152,15 @@ def metric_unit(ctx: Context, entry: MetricEntry) -> Unit | None:
     metrics must not exhaust the stack); a metric in a cycle carries no known unit.
     """
     memo = ctx.units
-    known = memo.get(entry.key, None)
-    if entry.key in memo:
+    key = entry.key
+    if key in memo:
+        known = memo[key]
         return None if known is _PENDING else known  # type: ignore[return-value]
+    text = entry.metric.unit
+    if text is not None:
+        # What _carried gives a metric with a declared unit, without the dependency pass.
+        declared = memo[key] = parse_unit(text)
+        return declared
     stack = [entry]
     while stack:
         current = stack[-1]
