@@ -118,3 +118,20 @@ def test_units_are_compatible_by_dimension_and_scale_not_spelling() -> None:
     assert ms is not None and milliseconds is not None and seconds is not None
     assert ms.compatible(ms) and ms.compatible(milliseconds) and milliseconds.compatible(ms)
     assert not ms.compatible(seconds)
+
+
+def test_functions_of_picks_the_instances_of_classes_in_walk_order() -> None:
+    from wsla.model import Plus, TSSelect
+
+    checked = 0
+    for path in SPECS:
+        spec, _ = load_xml(path.read_bytes(), path.name)
+        if spec is None:
+            continue
+        ctx = build_context(spec)
+        assert ctx.functions == [(e, f) for e in ctx.metrics for f in e.functions]
+        for classes in ((Minus,), (Plus, Minus), (TSSelect, TSConstructor), (Function,), (Mean,)):
+            expected = [(e, f) for e, f in ctx.functions if isinstance(f, classes)]
+            assert ctx.functions_of(*classes) == expected
+            checked += len(expected)
+    assert checked > 10

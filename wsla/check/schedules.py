@@ -18,7 +18,6 @@ from wsla.codes import diagnostic
 from wsla.diagnostics import Diagnostic, Label
 from wsla.model import (
     CalendarPeriod,
-    Function,
     Interval,
     MeasurementDirective,
     OnSchedule,
@@ -71,15 +70,14 @@ def _intervals(ctx: Context) -> Iterator[tuple[str, str | None, Interval, Span |
                 definition.timeout,
                 (definition.timeout.span or definition.span),
             )
-        elif isinstance(definition, Function):
-            for fn in entry.functions:
-                if isinstance(fn, RateOfChange):
-                    yield (
-                        "the RateOfChange interval in `{}`",
-                        entry.name,
-                        fn.interval,
-                        (fn.interval.span or fn.span),
-                    )
+    for entry, fn in ctx.functions_of(RateOfChange):
+        assert isinstance(fn, RateOfChange)
+        yield (
+            "the RateOfChange interval in `{}`",
+            entry.name,
+            fn.interval,
+            (fn.interval.span or fn.span),
+        )
 
 
 @rule("S001", "S008")

@@ -155,6 +155,37 @@ class Context:
 
         return metric_flow(self)
 
+    @cached_property
+    def functions(self) -> list[tuple[MetricEntry, Function]]:
+        """Every function of every metric with its metric: metrics in order, each one's
+        functions pre-order (the type, unit and schedule rules read this list)."""
+        return [(entry, fn) for entry in self.metrics for fn in entry.functions]
+
+    @cached_property
+    def _function_positions(self) -> dict[type, list[int]]:
+        """Positions in :attr:`functions` by exact function class."""
+        positions: dict[type, list[int]] = {}
+        for i, (_entry, fn) in enumerate(self.functions):
+            cls: type = type(fn)
+            found = positions.get(cls)
+            if found is None:
+                positions[cls] = [i]
+            else:
+                found.append(i)
+        return positions
+
+    def functions_of(self, *classes: type) -> list[tuple[MetricEntry, Function]]:
+        """The entries of :attr:`functions` that are instances of ``classes``, in the
+        same order: a rule about a few function classes need not scan all of them."""
+        picked = [
+            found for cls, found in self._function_positions.items() if issubclass(cls, classes)
+        ]
+        if not picked:
+            return []
+        positions = picked[0] if len(picked) == 1 else sorted(i for p in picked for i in p)
+        functions = self.functions
+        return [functions[i] for i in positions]
+
     # --- lookups -------------------------------------------------------------------
 
     def chain(self, scope: int) -> Iterator[ObjectScope]:

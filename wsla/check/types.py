@@ -165,13 +165,6 @@ def _needs(cls: type) -> tuple[tuple[str, bool, bool, bool], ...]:
     return ()
 
 
-def _functions(ctx: Context) -> Iterator[tuple[MetricEntry, Function]]:
-    for entry in ctx.metrics:
-        if isinstance(entry.metric.definition, Function):
-            for fn in entry.functions:
-                yield entry, fn
-
-
 def _describe(operand: Operand) -> str:
     if isinstance(operand, MetricRef):
         return f"metric `{operand.name}`"
@@ -184,7 +177,7 @@ def _describe(operand: Operand) -> str:
 
 @rule("T001", "T002", "T003")
 def operand_types(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
-    for entry, fn in _functions(ctx):
+    for entry, fn in ctx.functions:
         cls: type = type(fn)
         for field_name, series, scalar, numeric in _needs(cls):
             operand: Operand = getattr(fn, field_name)
@@ -223,7 +216,7 @@ def operand_types(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 @rule("T004")
 def function_result_types(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
-    for _entry, fn in _functions(ctx):
+    for _entry, fn in ctx.functions:
         natural = natural_category(fn)
         declared = category(fn.result_type)
         if natural is None or declared is None:
@@ -284,7 +277,7 @@ def declared_types(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 @rule("T006", "T007")
 def indices_and_windows(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
-    for _entry, fn in _functions(ctx):
+    for _entry, fn in ctx.functions_of(TSSelect, TSConstructor, QConstructor):
         if isinstance(fn, TSSelect) and fn.element > 0:
             yield diagnostic(
                 "T006",

@@ -267,21 +267,17 @@ def parameter_units(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
 
 @rule("U002")
 def combined_units(spec: Spec, ctx: Context) -> Iterator[Diagnostic]:
-    for entry in ctx.metrics:
-        if not isinstance(entry.metric.definition, Function):
-            continue
-        for fn in entry.functions:
-            if not isinstance(fn, _PLUS_MINUS):
-                continue
-            left = operand_unit(ctx, entry, fn.left)
-            right = operand_unit(ctx, entry, fn.right)
-            if left is not None and right is not None and not left.compatible(right):
-                yield diagnostic(
-                    "U002",
-                    f"{fn.xsi_type} combines {left.canonical} with {right.canonical}",
-                    fn.span,
-                    help="convert one operand first (Times or Divide by the factor)",
-                )
+    for entry, fn in ctx.functions_of(*_PLUS_MINUS):
+        assert isinstance(fn, _PLUS_MINUS)
+        left = operand_unit(ctx, entry, fn.left)
+        right = operand_unit(ctx, entry, fn.right)
+        if left is not None and right is not None and not left.compatible(right):
+            yield diagnostic(
+                "U002",
+                f"{fn.xsi_type} combines {left.canonical} with {right.canonical}",
+                fn.span,
+                help="convert one operand first (Times or Divide by the factor)",
+            )
 
 
 @rule("U003")
