@@ -89,6 +89,20 @@ STATEMENTS = [
     'metric M by P = measure nosuch(uri="u")',
     "metric M: floot by P = mean(RTs)",
     "metric M by P = mean(RTs) as",
+    "schedule T every 1 h 30 min from 2026-01-01T00:00:00Z to 2026-02-01T00:00:00+01:00",
+    "schedule T every 5min\n from 2026-01-01T00:00 to 2026-02-01T00:00:00.5Z",
+    "schedule T every empty from 2026-01-01T00:00:00Z to 2026-02-01T00:00:00Z",
+    "schedule T every 1 h 1 h from 2026-01-01T00:00:00Z to 2026-02-01T00:00:00Z",
+    "schedule T every 1 h 2 from 2026-01-01T00:00:00Z to 2026-02-01T00:00:00Z",
+    "schedule T every 1 hh from 2026-01-01T00:00:00Z to 2026-02-01T00:00:00Z",
+    "schedule T every 1 h from 2026-13-01T00:00:00Z to 2026-02-01T00:00:00Z",
+    "schedule T every 1 h from 2026-01-01T00:00:00Z",
+    "schedule T every 1 h",
+    "schedule every 1 h from 2026-01-01T00:00:00Z to 2026-02-01T00:00:00Z",
+    "schedule T every " + "1" * 4001 + " h from 2026-01-01T00:00:00Z to 2026-02-01T00:00:00Z",
+    'schedule T every 1 h calendar(since="2026-01-05T00:00:00Z", months="111111111111", '
+    'days="1111111111111111111111111111111", weekdays="1111100", '
+    'hours="000000001111111111000000", zone="Europe/Zurich", clock="Local")',
     "parameter A: float in seconds = M source Meter push [Auditor]",
     "parameter A = M source Meter pull [] push [X, Y , Z]",
     "parameter A = M source Meter pull [X]",
@@ -139,6 +153,34 @@ PREDICATES = [
 @pytest.mark.parametrize("predicate", PREDICATES)
 def test_fast_predicates_match_the_grammar(predicate: str) -> None:
     text = _slo(predicate)
+    assert _read(text) == _grammar_only(text)
+
+
+SLOS = [
+    "slo O obliged P on schedule Every { A < 1 }",
+    "slo O obliged P on new value{valid from 2026-01-01T00:00:00Z to 2026-02-01T00:00:00Z\n"
+    "valid from 2026-03-01T00:00:00Z to 2026-04-01T00:00:00Z A < 1}",
+    "slo O obliged P on new value { true }",
+    "slo O obliged P on new value { valid A < 1 }",
+    "slo O obliged P on new value { A < 1",
+    "slo O obliged P on new value { A < 1 A < 2 }",
+    "slo O obliged P on schedule by { A < 1 }",
+    "slo obliged P on new value { A < 1 }",
+    "slo O obliged P on value { A < 1 }",
+    'slo O obliged P on new value { valid calendar(since="2026-01-05T00:00:00Z", '
+    'months="111111111111", days="1111111111111111111111111111111", weekdays="1111100", '
+    'hours="000000001111111111000000", zone="UTC", clock="Local") A < 1 }',
+]
+
+
+@pytest.mark.parametrize("slo", SLOS)
+def test_fast_slos_match_the_grammar(slo: str) -> None:
+    text = (
+        "sla S {\n  provider P\n  consumer C\n  service D {\n"
+        "    schedule Every every 5 min from 2026-01-01T00:00:00Z to 2026-12-31T00:00:00Z\n"
+        "    parameter A: float in ms = M\n  }\n"
+        f"  obligations {{\n    {slo}\n  }}\n}}\n"
+    )
     assert _read(text) == _grammar_only(text)
 
 

@@ -791,6 +791,96 @@ def _fast_comparison(s: str, loc: int, name: str) -> tuple[int, Any]:
     return end, _build_comparison(s, loc, end, toks)
 
 
+_DATETIME_PATTERN = (
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?"
+    r"(?![A-Za-z0-9_:.])"
+)
+_UNIT_WORDS = "|".join(sorted(vocab.UNIT_TO_PART, key=lambda w: (-len(w), w)))
+_INTERVAL_PART = re.compile(rf"{_S}*(\d+)(?![0-9_.]){_S}*({_UNIT_WORDS}){_B}")
+_PERIOD = re.compile(
+    rf"from{_S}+(?P<start>{_DATETIME_PATTERN}){_S}+to{_S}+(?P<end>{_DATETIME_PATTERN})"
+)
+_SCHEDULE_HEAD = re.compile(rf"schedule{_S}+(?P<name>{_ID}){_S}+(?P<every>every){_S}+")
+_SLO_HEAD = re.compile(
+    rf"slo{_S}+(?P<name>{_ID}){_S}+obliged{_S}+(?P<obliged>{_ID}){_S}+"
+    rf"(?P<evaluation>on{_S}+(?:new{_S}+value{_B}|schedule{_S}+(?P<schedule>{_ID})))"
+    rf"{_S}*\{{"
+)
+_VALID = re.compile(rf"valid{_S}+")
+
+
+def _fast_interval(s: str, loc: int) -> tuple[int, Interval]:
+    """The interval's span starts where the grammar's does: at ``loc``, the end of the
+    keyword before it (a ``Located`` around a sequence does not skip whitespace first)."""
+    match = _INTERVAL_PART.match(s, loc)
+    if match is None:
+        raise _Bail
+    items: list[Any] = []
+    end = loc
+    while match is not None:
+        items += (_to_int(s, match.start(1), match.group(1)), match.group(2))
+        end = match.end()
+        match = _INTERVAL_PART.match(s, end)
+    return end, _build_interval(s, loc, end, items)
+
+
+def _fast_period(s: str, loc: int) -> tuple[int, TimePeriod]:
+    match = _PERIOD.match(s, loc)
+    if match is None:
+        raise _Bail
+    end = match.end()
+    return end, TimePeriod(
+        start=_to_datetime(s, match.start("start"), match["start"]),
+        end=_to_datetime(s, match.start("end"), match["end"]),
+        span=span_at(s, loc, end),
+    )
+
+
+def _fast_schedule(s: str, loc: int) -> tuple[int, Schedule]:
+    match = _SCHEDULE_HEAD.match(s, loc)
+    if match is None:
+        raise _Bail
+    _checked(match["name"])
+    end, interval = _fast_interval(s, match.end("every"))
+    end, period = _fast_period(s, _after_space(s, end))
+    return end, Schedule(
+        name=match["name"], interval=interval, period=period, span=span_at(s, loc, end)
+    )
+
+
+def _fast_slo(s: str, loc: int) -> tuple[int, ServiceLevelObjective]:
+    match = _SLO_HEAD.match(s, loc)
+    if match is None:
+        raise _Bail
+    _checked(match["name"], match["obliged"], match["schedule"])
+    schedule = match["schedule"]
+    span = span_at(s, match.start("evaluation"), match.end("evaluation"))
+    evaluation = (
+        OnNewValue(span=span) if schedule is None else OnSchedule(schedule=schedule, span=span)
+    )
+    at = _after_space(s, match.end())
+    validity = []
+    while _word_at(s, at) == "valid":
+        valid = _VALID.match(s, at)
+        if valid is None:
+            raise _Bail
+        at, period = _fast_period(s, valid.end())
+        validity.append(period)
+        at = _after_space(s, at)
+    at, expression = _fast_implies(s, at)
+    at = _after_space(s, at)
+    if not s.startswith("}", at):
+        raise _Bail
+    return at + 1, ServiceLevelObjective(
+        name=match["name"],
+        obliged=match["obliged"],
+        evaluation=evaluation,
+        validity=tuple(validity),
+        expression=expression,
+        span=span_at(s, loc, at + 1),
+    )
+
+
 class Typed(pp.ParseElementEnhance):
     """An operand optionally followed by ``as TYPE`` (the result type of a function)."""
 
@@ -1015,7 +1105,7 @@ def _to_datetime(s: str, loc: int, text: str) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _build_interval(s: str, start: int, end: int, toks: pp.ParseResults) -> Interval:
+def _build_interval(s: str, start: int, end: int, toks: Sequence[Any]) -> Interval:
     parts: dict[str, int] = {}
     items = list(toks)
     if items == ["empty"]:
@@ -1734,12 +1824,7 @@ def grammar() -> pp.ParserElement:
     bracket_names = pp.Group(lbrack - pp.Opt(name_list) - rbrack).set_name("[names]")
     number = Token(_NUMBER_PATTERN, _to_number, "number")
     integer = Token(r"\d+(?![0-9_.])", _to_int, "integer")
-    datetime_ = Token(
-        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?"
-        r"(?![A-Za-z0-9_:.])",
-        _to_datetime,
-        "ISO 8601 date-time",
-    )
+    datetime_ = Token(_DATETIME_PATTERN, _to_datetime, "ISO 8601 date-time")
     unit_word = Words(vocab.UNIT_TO_PART, "interval unit")
     interval_parts = (kw("empty") | pp.OneOrMore(integer + unit_word)).set_name("interval")
     interval = _loc(interval_parts, _build_interval).set_name("interval")
@@ -1902,6 +1987,7 @@ def grammar() -> pp.ParserElement:
         skw("schedule") - opt_name - skw("every") - interval("interval") - period("period"),
         _build_schedule,
     ).set_name("schedule")
+    schedule = Fast(schedule, _fast_schedule)
     trigger = _loc(
         skw("trigger") - opt_name - skw("at") - datetime_("time"),
         _build_trigger,
@@ -2036,6 +2122,7 @@ def grammar() -> pp.ParserElement:
         - Close("slo", ["valid"]).suppress(),
         _build_slo,
     ).set_name("slo")
+    slo = Fast(slo, _fast_slo)
     qualified = _loc(
         skw("do")
         - name("party")
