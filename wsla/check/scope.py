@@ -393,46 +393,60 @@ def build_context(spec: Spec) -> Context:
         ctx.constants_by_scope.append({})
         ctx.macros_by_scope.append({})
 
+    # Locals and constructors hoisted: these loops run once per service object and metric.
+    new_parameter = _fast(ParameterEntry)
+    new_metric = _fast(MetricEntry)
+    schedules_all = ctx.schedules
+    parameters_all = ctx.parameters
+    parameter_entries = ctx.parameter_entries
+    metrics = ctx.metrics
     for scope in ctx.scopes:
         obj = scope.obj
-        for schedule in obj.schedules:
-            if schedule.name:
-                ctx.schedules_by_scope[scope.index].setdefault(schedule.name, schedule)
-                ctx.schedules.setdefault(schedule.name, schedule)
+        index = scope.index
+        if obj.schedules:
+            by_name = ctx.schedules_by_scope[index]
+            for schedule in obj.schedules:
+                if schedule.name:
+                    by_name.setdefault(schedule.name, schedule)
+                    schedules_all.setdefault(schedule.name, schedule)
         for constant in obj.constants:
             if constant.name:
-                ctx.constants_by_scope[scope.index].setdefault(constant.name, constant)
+                ctx.constants_by_scope[index].setdefault(constant.name, constant)
         for macro in obj.macro_definitions:
             if macro.name:
-                ctx.macros_by_scope[scope.index].setdefault(macro.name, macro)
+                ctx.macros_by_scope[index].setdefault(macro.name, macro)
         for parameter in obj.parameters:
-            entry = _fast(ParameterEntry)(parameter=parameter, scope=scope.index)
-            ctx.parameter_entries.append(entry)
+            entry = new_parameter(parameter=parameter, scope=index)
+            parameter_entries.append(entry)
             if parameter.name:
-                ctx.parameters.setdefault(parameter.name, entry)
+                parameters_all.setdefault(parameter.name, entry)
 
     for scope in ctx.scopes:
+        index = scope.index
+        label = scope.label
+        own = ctx.metrics_by_scope[index]
         for metric in scope.obj.metrics:
             definition = metric.definition
             functions, reads, constants, schedules = (
                 walk_definition(definition) if isinstance(definition, Function) else _NO_WALK
             )
-            _add_metric(
-                ctx,
-                scope,
-                _fast(MetricEntry)(
-                    name=metric.name or "",
-                    metric=metric,
-                    scope=scope.index,
-                    key=f"{scope.label}/{metric.name or '?'}",
-                    functions=functions,
-                    reads=reads,
-                    constants=constants,
-                    schedules=schedules,
-                ),
+            name = metric.name
+            # As _add_metric, inlined.
+            made = new_metric(
+                name=name or "",
+                metric=metric,
+                scope=index,
+                key=f"{label}/{name or '?'}",
+                functions=functions,
+                reads=reads,
+                constants=constants,
+                schedules=schedules,
             )
+            metrics.append(made)
+            if name:
+                own.setdefault(name, made)
         for expansion in scope.obj.macro_expansions:
-            found = ctx.resolve_macro(expansion.macro_name or "", scope.index)
+            found = ctx.resolve_macro(expansion.macro_name or "", index)
             if found is None or not expansion.expansion_name:
                 continue
             for copy in expand(found, expansion, scope):
