@@ -18,7 +18,8 @@ the cyclic garbage collector set as `wsla validate` sets it (`--gc default` meas
 Python's default collector instead), and the import time of what `wsla validate` loads,
 measured in fresh processes. Stage and import figures are CPU time, and each process
 figure is printed as CPU time (user + system) too: on a shared machine, wall time also
-counts the waits for a core.
+counts the waits for a core. ``--rules`` adds the CPU time of the rule context and of
+each semantic rule at the largest size.
 """
 
 from __future__ import annotations
@@ -229,6 +230,39 @@ def stages(data: bytes, runs: int, collector: str) -> dict[str, float]:
     return {name: statistics.median(ts) for name, ts in found.items()}
 
 
+def rule_times(data: bytes, runs: int) -> dict[str, float]:
+    """Median CPU seconds of building the rule context and of each rule, on one model.
+
+    Each run builds a fresh context, so a rule pays for the shared memos it fills first
+    (as in `wsla validate`, where rules run in registry order)."""
+    import gc
+
+    from wsla.check import build_context, rules
+    from wsla.xml.reader import parse_xml, read_tree
+
+    tree, _ = parse_xml(data, "bench.xml")
+    assert tree is not None
+    spec, _ = read_tree(tree, "bench.xml", source=data)
+    assert spec is not None
+    found: dict[str, list[float]] = {}
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(runs):
+            t = time.process_time()
+            context = build_context(spec)
+            found.setdefault("build_context", []).append(time.process_time() - t)
+            for r in rules():
+                t = time.process_time()
+                for _finding in r(spec, context):
+                    pass
+                found.setdefault(r.name, []).append(time.process_time() - t)
+    finally:
+        if enabled:
+            gc.enable()
+    return {name: statistics.median(ts) for name, ts in found.items()}
+
+
 class _nothing:
     def __enter__(self) -> None:
         return None
@@ -242,6 +276,11 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--sizes", default="1,10", help="spec sizes in MB, comma-separated")
     ap.add_argument(
+        "--rules",
+        action="store_true",
+        help="also print the CPU time of the rule context and of each rule (largest size)",
+    )
+    ap.add_argument(
         "--gc",
         choices=("cli", "default"),
         default="cli",
@@ -254,6 +293,7 @@ def main() -> None:
     xsd = ROOT / "xsd" / "wsla.xsd"
     print(f"{'size':>8} {'wsla validate':>14} {'xmllint':>10} {'ratio':>7}  target")
     breakdown: list[tuple[float, dict[str, float], float, float]] = []
+    largest = b""
     with tempfile.TemporaryDirectory() as tmp:
         for size in (float(s) for s in args.sizes.split(",")):
             path = Path(tmp) / f"spec-{size:g}MB.xml"
@@ -284,6 +324,7 @@ def main() -> None:
             if cpu_line:
                 print(cpu_line)
             breakdown.append((mb, stages(path.read_bytes(), runs, args.gc), t_wsla, c_wsla))
+            largest = path.read_bytes()
     t_version = median_time([wsla_exe, "--version"], args.runs * 2)
     t_lxml = median_time([sys.executable, "-c", "import lxml.etree"], args.runs * 2)
     print(
@@ -304,6 +345,12 @@ def main() -> None:
     print(f"{'wsla validate (cpu)':<26}" + "".join(f"{b[3]:>10.3f}s" for b in breakdown))
     print(f"{'wsla validate (wall)':<26}" + "".join(f"{b[2]:>10.3f}s" for b in breakdown))
     print("(`check: build_context` is also inside `check (context + rules)`)")
+    if args.rules and breakdown:
+        times = rule_times(largest, runs)
+        print(f"\nrules at {breakdown[-1][0]:.1f}MB, CPU ms, median of {runs} (heaviest first)")
+        for name, seconds in sorted(times.items(), key=lambda kv: -kv[1]):
+            print(f"{name:<32}{seconds * 1000:>8.1f}")
+        print(f"{'total':<32}{sum(times.values()) * 1000:>8.1f}")
 
 
 if __name__ == "__main__":
