@@ -6,6 +6,12 @@ and every node gets a :class:`~wsla.model.span.Span` through ``Located``. Struct
 problems found while building nodes (a duplicate provider, an unknown function, a
 missing argument) raise :class:`DslError`, which stops the parse with a code.
 
+The statements and expressions that make up most of a spec (metrics, parameters,
+schedules, SLOs, arithmetic and logical expressions) are first tried by plain readers
+over regular expressions (:class:`Fast`) that build the same nodes with the same spans;
+whatever they do not know, and every error, is read again by the grammar element they
+wrap, so results and diagnostics are the grammar's (``tests/test_dsl_fast.py``).
+
 The normative grammar is ``grammar/wsla.ebnf``; ``docs/dsl.md`` explains it.
 """
 
