@@ -66,3 +66,54 @@ def test_dates_read_through_the_memo_are_the_dates_parsed() -> None:
         assert first.tzinfo is not None
     with pytest.raises(Exception, match="not a date and time"):
         _parse_datetime(etree.fromstring("<Start>2025-13-01T00:00:00Z</Start>"))
+
+
+@pytest.mark.parametrize(
+    ("document", "plain"),
+    [
+        (b'<?xml version="1.0"?>\n<a><b/>text &amp; &lt;x&gt;</a>', True),
+        (b'<a attr="x > y"><b/></a>', True),
+        (b"<a><!--c--><b/></a>", False),
+        (b"<a><?pi x?><b/></a>", False),
+        (b'<?xml version="1.0"?><?xml-stylesheet href="s"?><a/>', False),
+        (b"<a><![CDATA[<b/>]]></a>", False),
+        (b"<!DOCTYPE a [<!ELEMENT a ANY>]><a/>", False),
+        ('<?xml version="1.0" encoding="UTF-16"?><a><!--c--></a>'.encode("utf-16"), False),
+        ('<?xml version="1.0" encoding="UTF-16"?><a><b/></a>'.encode("utf-16"), True),
+    ],
+)
+def test_a_source_is_plain_only_without_comments_pis_cdata_or_doctype(
+    document: bytes, plain: bool
+) -> None:
+    from wsla.xml.source import SourceText
+
+    encoding = "UTF-16" if document.startswith(b"\xff\xfe") else None
+    assert SourceText(document, "a.xml", encoding).plain() is plain
+    assert SourceText(None, "a.xml").plain() is False
+
+
+def test_comments_and_pis_give_the_spec_the_plain_document_gives() -> None:
+    """A plain source reads children with list(); one with comments and PIs through
+    _children: both must give the same model, with the same spans for the same layout."""
+    data = VALID_XML.read_bytes()
+    start = data.index(b"<Parties")
+    # Comment and PI on a line of their own, so every later element moves down one line
+    # in both documents alike.
+    marked = data[:start] + b"<!-- c --><?p x?>" + data[start:]
+    plain_doc = data[:start] + b"                 " + data[start:]
+    results = []
+    from wsla.xml.source import SourceText
+
+    for document in (plain_doc, marked):
+        assert SourceText(document, "v.xml").plain() is (document is plain_doc)
+        tree, diagnostics = parse_xml(document, "v.xml")
+        assert tree is not None, diagnostics
+        spec, diagnostics = read_tree(tree, "v.xml", source=document)
+        assert spec is not None, diagnostics
+        results.append(spec)
+    assert results[0] == results[1]
+    spans = [
+        [(m.span.line, m.span.column) for m in s.service_definitions[0].metrics if m.span]
+        for s in results
+    ]
+    assert spans[0] == spans[1] and spans[0]

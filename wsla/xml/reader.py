@@ -624,6 +624,9 @@ class _Reader:
     def __init__(self, source: SourceText) -> None:
         self.source = source
         self.span: Callable[[Element], Span] = source.span
+        # The child elements of an element: in a tree with no comment, PI or entity
+        # node (its source says so) plain list() is all of them, and a third faster.
+        self.children: Callable[[Element], list[Element]] = list if source.plain() else _children
         self.diagnostics: list[Diagnostic] = []
 
     # --- shared helpers -----------------------------------------------------------
@@ -714,7 +717,7 @@ class _Reader:
         return _fast(Interval)(**values, span=self.span(element))
 
     def period(self, element: Element) -> Period:
-        children = _children(element)
+        children = self.children(element)
         if children and children[0].tag == _T_START and len(children) == 2:
             return _fast(TimePeriod)(
                 start=_parse_datetime(children[0]),
@@ -731,7 +734,7 @@ class _Reader:
     # --- parties --------------------------------------------------------------------
 
     def parties(self, element: Element) -> Parties:
-        children = _children(element)
+        children = self.children(element)
         provider = self.party(children[0], ServiceProvider)
         consumer = self.party(children[1], ServiceConsumer)
         supporting = tuple(self.party(child, SupportingParty) for child in children[2:])
@@ -755,7 +758,7 @@ class _Reader:
         for child in element:
             tag = child.tag
             if tag == _T_CONTACT:
-                parts = _children(child)
+                parts = self.children(child)
                 contact = Contact(
                     street=_text(parts[0]), city=_text(parts[1]), span=self.span(child)
                 )
@@ -787,7 +790,7 @@ class _Reader:
         cls = ACTION_DESCRIPTION_TYPES.get(local) if ns == WSLA_NS else None
         if cls is None:
             raise _Invalid(element, f"unknown party action type {local!r}", "X032")
-        values = self.fields(cls, _children(element))
+        values = self.fields(cls, self.children(element))
         return cls(
             name=element.get("name"),
             party_name=element.get("partyName"),
@@ -867,7 +870,7 @@ class _Reader:
         return _fast(cls)(**common, **extra)
 
     def schedule(self, element: Element) -> Schedule:
-        children = _children(element)
+        children = self.children(element)
         if len(children) != 2:
             raise _Invalid(element, "a Schedule needs Period and Interval", "X030")
         return _fast(Schedule)(
@@ -878,7 +881,7 @@ class _Reader:
         )
 
     def trigger(self, element: Element) -> Trigger:
-        children = _children(element)
+        children = self.children(element)
         if len(children) != 1:
             raise _Invalid(element, "a Trigger needs one Time", "X030")
         return Trigger(
@@ -886,7 +889,7 @@ class _Reader:
         )
 
     def constant(self, element: Element) -> Constant:
-        children = _children(element)
+        children = self.children(element)
         if len(children) != 1:
             raise _Invalid(element, "a Constant needs one String, Integer or Float", "X030")
         child = children[0]
@@ -905,14 +908,14 @@ class _Reader:
     def macro_definition(self, element: Element) -> MetricMacroDefinition:
         return MetricMacroDefinition(
             name=element.get("name"),
-            metrics=tuple(self.metric(child) for child in _children(element)),
+            metrics=tuple(self.metric(child) for child in self.children(element)),
             span=self.span(element),
         )
 
     def macro_expansion(self, element: Element) -> MetricMacroExpansion:
         assignments: list[DirectiveAssignment] = []
-        for child in _children(element):
-            inner = _children(child)
+        for child in self.children(element):
+            inner = self.children(child)
             if child.tag != _T_MEASUREMENTDIRECTIVEASSIGNMENT or len(inner) != 1:
                 raise _Invalid(child, "expected <MeasurementDirectiveAssignment>", "X030")
             assignments.append(
@@ -930,13 +933,13 @@ class _Reader:
         )
 
     def parameter(self, element: Element) -> SLAParameter:
-        children = _children(element)
+        children = self.children(element)
         if not children or children[0].tag != _T_METRIC:
             raise _Invalid(element, "an SLAParameter needs <Metric>", "X030")
         communication: Communication | None = None
         if len(children) > 1:
             comm = children[1]
-            parts = _children(comm)
+            parts = self.children(comm)
             values: dict[str, tuple[str, ...]] = {}
             for part in parts[1:]:
                 values[_local(part.tag).lower()] = tuple(_text(part).split())
@@ -956,7 +959,7 @@ class _Reader:
         )
 
     def metric(self, element: Element) -> Metric:
-        children = _children(element)
+        children = self.children(element)
         if len(children) < 2 or children[0].tag != _T_SOURCE:
             raise _Invalid(element, "a Metric needs <Source> and a definition", "X030")
         metric_uri: str | None = None
@@ -995,7 +998,7 @@ class _Reader:
         cls = DIRECTIVE_TYPES.get(local) if ns == WSLA_NS else None
         if cls is None:
             raise _Invalid(element, f"unknown measurement directive type {local!r}", "X032")
-        values = self.fields(cls, _children(element))
+        values = self.fields(cls, self.children(element))
         return _fast(cls)(result_type=self.attr_type(element, "resultType"), span=span, **values)
 
     # --- functions ----------------------------------------------------------------
@@ -1006,7 +1009,7 @@ class _Reader:
         cls = FUNCTION_TYPES.get((ns or "", local))
         if cls is None:
             raise _Invalid(element, f"unknown function type {local!r}", "X032")
-        values = self.fields(cls, _children(element))
+        values = self.fields(cls, self.children(element))
         return _fast(cls)(result_type=self.attr_type(element, "resultType"), span=span, **values)
 
     def input(self, element: Element) -> MetricRef | Function:
@@ -1015,7 +1018,7 @@ class _Reader:
         return _fast(MetricRef)(name=_text(element), span=self.span(element))
 
     def operand_of(self, wrapper: Element) -> Operand:
-        children = _children(wrapper)
+        children = self.children(wrapper)
         if len(children) != 1:
             raise _Invalid(wrapper, f"<{_local(wrapper.tag)}> needs exactly one operand", "X030")
         element = children[0]
@@ -1059,7 +1062,7 @@ class _Reader:
         slos: list[ServiceLevelObjective] = []
         guarantees: list[ActionGuarantee] = []
         groups: list[ObligationGroup] = []
-        for child in _children(element):
+        for child in self.children(element):
             tag = child.tag
             if tag == _T_CONSTANT:
                 constants.append(self.constant(child))
@@ -1094,7 +1097,7 @@ class _Reader:
 
     def slo(self, element: Element) -> ServiceLevelObjective:
         span = self.span(element)
-        children = _children(element)
+        children = self.children(element)
         if len(children) < 4:
             raise _Invalid(element, "an SLO needs Obliged, Validity, Expression, event", "X030")
         return _fast(ServiceLevelObjective)(
@@ -1108,7 +1111,7 @@ class _Reader:
 
     def guarantee(self, element: Element) -> ActionGuarantee:
         span = self.span(element)
-        children = _children(element)
+        children = self.children(element)
         obliged: list[str] = []
         i = 0
         while i < len(children) and children[i].tag == _T_OBLIGED:
@@ -1136,7 +1139,7 @@ class _Reader:
 
     def qualified_action(self, element: Element) -> QualifiedAction:
         span = self.span(element)
-        children = _children(element)
+        children = self.children(element)
         if len(children) != 2:
             raise _Invalid(element, "a QualifiedAction needs Party and Action", "X030")
         action_el = children[1]
@@ -1149,7 +1152,7 @@ class _Reader:
             ns, local = self.xsi_type(action_el)
             if ns != WSLA_NS or local != "Notification":
                 raise _Invalid(action_el, f"unknown action type {local!r}", "X032")
-            parts = _children(action_el)
+            parts = self.children(action_el)
             if len(parts) != 3:
                 raise _Invalid(action_el, "a Notification needs three children", "X030")
             try:
@@ -1167,7 +1170,7 @@ class _Reader:
         return QualifiedAction(party=_text(children[0]), action=action, span=span)
 
     def expression(self, holder: Element) -> Expression:
-        children = _children(holder)
+        children = self.children(holder)
         if len(children) != 1:
             raise _Invalid(holder, "an Expression holds exactly one element", "X030")
         element = children[0]
@@ -1177,14 +1180,14 @@ class _Reader:
         logic = _LOGIC.get(tag)
         span = self.span(element)
         if logic is not None:
-            parts = _children(element)
+            parts = self.children(element)
             if len(parts) != 2:
                 raise _Invalid(element, f"<{_local(tag)}> needs two Expressions", "X030")
             return _fast(logic)(
                 left=self.expression(parts[0]), right=self.expression(parts[1]), span=span
             )
         if tag == _T_NOT:
-            parts = _children(element)
+            parts = self.children(element)
             if len(parts) != 1:
                 raise _Invalid(element, "<Not> needs one <Expresssion>", "X030")
             return Not(operand=self.expression(parts[0]), span=span)
@@ -1196,7 +1199,7 @@ class _Reader:
         cls = PREDICATE_TYPES.get(local) if ns == WSLA_NS else None
         if cls is None:
             raise _Invalid(element, f"unknown predicate type {local!r}", "X032")
-        children = _children(element)
+        children = self.children(element)
         if cls is NewValuePredicate:
             if len(children) != 1:
                 raise _Invalid(element, "NewValue needs SLAParameter or SLAParameterList")
@@ -1209,7 +1212,7 @@ class _Reader:
     # --- document -----------------------------------------------------------------
 
     def spec(self, root: Element) -> Spec:
-        children = _children(root)
+        children = self.children(root)
         if len(children) < 3 or children[0].tag != _T_PARTIES:
             raise _Invalid(root, "an SLA needs Parties, ServiceDefinition and Obligations")
         definitions: list[ServiceDefinition] = []
