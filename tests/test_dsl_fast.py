@@ -85,6 +85,7 @@ STATEMENTS = [
     'metric M by P uri "bad \\q" = mean(RTs)',
     'metric M by P = mean("bad \\q")',
     "metric M by P = mean(RTs) * " + "9" * 4001,
+    "metric M by P = percentage_greater_than_threshold(RTs, value=" + "9" * 400 + ")",
     "metric M by P == mean(RTs)",
     'metric M by P = measure nosuch(uri="u")',
     "metric M: floot by P = mean(RTs)",
@@ -147,6 +148,8 @@ PREDICATES = [
     "A < " + "9" * 4001,
     "A < 1 implies (A > 2",
     "A < 1 xyz",
+    "A < " + "9" * 400,
+    "A < " + "9" * 400 + " s",
 ]
 
 
@@ -272,3 +275,11 @@ def test_reading_restores_the_garbage_collector(text: str) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("value", ["9" * 400, "9" * 400 + " s"])
+def test_a_comparison_value_beyond_doubles_is_a_diagnostic(value: str) -> None:
+    spec, diagnostics = loads_dsl(_slo(f"A < {value}"))
+    assert spec is None
+    assert [d.code for d in diagnostics] == ["D032"]
+    assert "too large for a number" in diagnostics[0].message

@@ -1080,6 +1080,20 @@ def _to_int(s: str, loc: int, text: str) -> int:
     return int(text)
 
 
+def _to_float(s: str, loc: int, value: float) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        # an integer of up to 4000 digits is read, but a double ends near 1.8e308
+        raise _fail(
+            s,
+            loc,
+            "D032",
+            f"integer literal with {len(str(value))} digits is too large for a number",
+            "numbers here are doubles (at most about 1.8e308)",
+        ) from None
+
+
 def _to_string(s: str, loc: int, text: str) -> str:
     value = vocab.unquote(text)
     if value is None:
@@ -1199,7 +1213,7 @@ def _convert(s: str, arg: Arg, kind: str, what: str) -> Any:
     elif kind == "int" and isinstance(value, LongScalar):
         ok = value.value
     elif kind == "float" and isinstance(value, LongScalar | FloatScalar):
-        ok = float(value.value)
+        ok = _to_float(s, arg.start, value.value)
     elif (
         (kind == "input" and isinstance(value, MetricRef | Function))
         or (kind == "operand" and not isinstance(value, Interval | NameList))
@@ -1411,7 +1425,7 @@ def _build_comparison(s: str, start: int, end: int, toks: Sequence[Any]) -> Any:
         )
     return _COMPARE[op](
         parameter=parameter,
-        value=float(number.value),
+        value=_to_float(s, number.start, number.value),
         written=written,
         span=span_at(s, start, end),
     )
