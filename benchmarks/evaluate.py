@@ -370,7 +370,7 @@ def batch_memory(
 
     def columns(table: object, key: str) -> tuple[object, object, list[str]]:
         codes, names = encode_keys(table[key], jobs)  # type: ignore[index]
-        times = table["ts"].to_numpy().astype(np.int64) * 1_000_000  # type: ignore[index]
+        times = np.multiply(table["ts"].to_numpy(), 1_000_000, dtype=np.int64)  # type: ignore[index]
         return times, codes, names
 
     ev = BatchEvaluator(plan, parameter_values=False, jobs=jobs)  # type: ignore[arg-type]
