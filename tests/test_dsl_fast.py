@@ -8,11 +8,13 @@ import dataclasses
 from typing import Any
 
 import pytest
+import strategies as S
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wsla import model as m
 from wsla.dsl import grammar as g
+from wsla.dsl.printer import dumps_dsl
 from wsla.dsl.reader import loads_dsl
 from wsla.dsl.source import Source
 
@@ -283,3 +285,10 @@ def test_a_comparison_value_beyond_doubles_is_a_diagnostic(value: str) -> None:
     assert spec is None
     assert [d.code for d in diagnostics] == ["D032"]
     assert "too large for a number" in diagnostics[0].message
+
+
+@settings(max_examples=20, deadline=None)
+@given(S.specs())
+def test_printed_specs_read_the_same_as_with_the_grammar_alone(spec: m.Spec) -> None:
+    text = dumps_dsl(spec)
+    assert _read(text) == _grammar_only(text)
