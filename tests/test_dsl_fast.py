@@ -287,7 +287,7 @@ def test_a_comparison_value_beyond_doubles_is_a_diagnostic(value: str) -> None:
     assert "too large for a number" in diagnostics[0].message
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(S.specs())
 def test_printed_specs_read_the_same_as_with_the_grammar_alone(spec: m.Spec) -> None:
     text = dumps_dsl(spec)
