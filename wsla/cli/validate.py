@@ -60,7 +60,9 @@ def quiet_collector() -> Iterator[None]:
     thousand objects in cycles, so the command collects once per file: memory stays
     bounded however many files a run checks. The objects alive on entry (imported
     modules) are frozen, so those collections do not traverse them either. Library
-    functions never touch the collector; only this command does.
+    functions only pause the collector while they build a model (the XML and ``.wsla``
+    readers, restoring the state they found); freezing and per-file collections are this
+    command's alone.
     """
     was_enabled = gc.isenabled()
     gc.freeze()

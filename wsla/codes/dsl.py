@@ -264,10 +264,11 @@ CODES: tuple[Code, ...] = (
     Code(
         "D032",
         _E,
-        "Integer literal too long",
-        "An integer literal has more than 4000 digits. WSLA integers are xs:long or "
-        "xs:integer values; such a literal is almost certainly a mistake (and converting it "
-        "would cost quadratic time).",
+        "Integer literal too long or too large",
+        "An integer literal has more than 4000 digits, or is used where a double is needed "
+        "(a comparison value, an operand of arithmetic) and is beyond a double's range "
+        "(about 1.8e308). WSLA integers are xs:long or xs:integer values; such a literal is "
+        "almost certainly a mistake (and converting a huge one would cost quadratic time).",
         bad="const Huge = 1111…(5000 digits)…1111",
         good="const Huge = 1.0e300",
         bad_lang="wsla",
