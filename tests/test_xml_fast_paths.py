@@ -73,6 +73,9 @@ def test_dates_read_through_the_memo_are_the_dates_parsed() -> None:
     [
         (b'<?xml version="1.0"?>\n<a><b/>text &amp; &lt;x&gt;</a>', True),
         (b'<a attr="x > y"><b/></a>', True),
+        (b'<a uri="http://h/p?q=1">wow! a <b>?</b> ! ?</a>', True),
+        (b"<a>wow!<!--c--></a>", False),
+        (b"<a>what?<?pi?></a>", False),
         (b"<a><!--c--><b/></a>", False),
         (b"<a><?pi x?><b/></a>", False),
         (b'<?xml version="1.0"?><?xml-stylesheet href="s"?><a/>', False),
