@@ -100,3 +100,24 @@ def test_sums_beyond_2_to_the_85(
     if negative:
         values = [-v for v in values]
     _check(values, data, hard_only_at_zero=True)
+
+
+def test_percentile_near_the_double_limit_overflows_silently_like_python() -> None:
+    """(a·(n−δ) + b·δ) / n overflows to inf in numpy exactly as in Python's floats; the
+    batch kernel must give the same value without a RuntimeWarning on stderr."""
+    import warnings
+    from fractions import Fraction
+
+    import numpy as np
+
+    from wsla.runtime.batch_kernels import k_percentile
+
+    values = np.array([1.0e308, 1.5e308, 1.6e308], dtype=np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (got,) = k_percentile(np, values, np.array([0]), np.array([3], dtype=np.int64), (95,))
+    share = Fraction(95, 100)
+    j, delta = divmod(share.numerator * 2, share.denominator)
+    a, b, n = float(values[j]), float(values[min(j + 1, 2)]), share.denominator
+    assert got == (a * (n - delta) + b * delta) / n
+    assert got == float("inf")

@@ -212,8 +212,11 @@ def k_percentile(
     a, b = order_statistics(np, values, starts, counts, j, j1)
     single = counts == 1
     if values.dtype.kind == "f":
-        # statistics.quantiles(method="inclusive"): (a·(n−δ) + b·δ) / n, same IEEE steps
-        res = (a * (n - delta).astype(np.float64) + b * delta.astype(np.float64)) / float(n)
+        # statistics.quantiles(method="inclusive"): (a·(n−δ) + b·δ) / n, same IEEE steps;
+        # near the double's limit a product overflows to ±inf (or inf−inf gives nan)
+        # exactly as Python's float arithmetic does, silently: no warning on stderr.
+        with np.errstate(over="ignore", invalid="ignore"):
+            res = (a * (n - delta).astype(np.float64) + b * delta.astype(np.float64)) / float(n)
         out_f: list[Any] = np.where(single, a, res).tolist()
         negative_zero = (values == 0) & np.signbit(values)
         if negative_zero.any():
