@@ -192,7 +192,9 @@ def test_feather_v1_is_refused_with_a_hint(tmp_path: Path) -> None:
 
 def test_without_pyarrow_it_is_m012(tmp_path: Path, monkeypatch: Any) -> None:
     path = write_ipc(long_table(), tmp_path / "d.arrow", stream=False)
-    monkeypatch.setattr(arrow_source, "pyarrow_available", lambda: False)
+    import wsla.sources.parquet as parquet_source  # where the check lives, for both readers
+
+    monkeypatch.setattr(parquet_source, "pyarrow_available", lambda: False)
     got, problems = read(path)
     assert got == []
     assert where(problems) == [("M012", 1)]

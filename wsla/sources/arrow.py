@@ -20,7 +20,7 @@ from wsla.sources.parquet import (
     BATCH_ROWS,
     batch_columns,
     map_batch,
-    pyarrow_available,
+    pyarrow_missing,
     short_error,
 )
 from wsla.sources.problems import DataProblems
@@ -81,13 +81,7 @@ def read_arrow_ipc(
     numbered), the records before it are kept.
     """
     name = source if source is not None else str(path)
-    if not pyarrow_available():
-        problems.report(
-            "M012",
-            f"cannot read {name}: pyarrow is not installed",
-            Origin(name, 1),
-            help="pip install 'wsla[parquet]'",
-        )
+    if pyarrow_missing(problems, name):
         return
     kind = sniff_arrow(path)
     if kind == "feather1":

@@ -21,6 +21,7 @@ __all__ = [
     "batch_columns",
     "map_batch",
     "pyarrow_available",
+    "pyarrow_missing",
     "read_arrow",
     "read_parquet",
     "short_error",
@@ -33,6 +34,19 @@ def pyarrow_available() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("pyarrow") is not None
+
+
+def pyarrow_missing(problems: DataProblems, name: str) -> bool:
+    """Report ``M012`` for the file ``name`` when pyarrow is not installed; whether so."""
+    if pyarrow_available():
+        return False
+    problems.report(
+        "M012",
+        f"cannot read {name}: pyarrow is not installed",
+        Origin(name, 1),
+        help="pip install 'wsla[parquet]'",
+    )
+    return True
 
 
 def _column_values(column: Any) -> list[Any]:
@@ -88,13 +102,7 @@ def read_parquet(
 ) -> Iterator[list[RawRecord]]:
     """Records from the Parquet file at ``path``, batch by batch."""
     name = source if source is not None else str(path)
-    if not pyarrow_available():
-        problems.report(
-            "M012",
-            f"cannot read {name}: pyarrow is not installed",
-            Origin(name, 1),
-            help="pip install 'wsla[parquet]'",
-        )
+    if pyarrow_missing(problems, name):
         return
     import pyarrow as pa
     import pyarrow.parquet as pq
