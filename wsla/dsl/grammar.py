@@ -469,30 +469,33 @@ class Fast(pp.ParseElementEnhance):
         return self.expr._parse(instring, loc, do_actions, callPreParse=False)
 
 
-def _fast_sum(s: str, loc: int) -> tuple[int, Any]:
-    loc, node = _fast_term(s, loc)
-    match = _SUM_OP.match(s, loc)
+def _fast_chain(
+    s: str,
+    loc: int,
+    operand: Callable[[str, int], tuple[int, Any]],
+    operator: re.Pattern[str],
+    fold: Callable[[str, list[Any]], Any],
+) -> tuple[int, Any]:
+    """``operand (operator operand)*`` from ``loc``, folded as the grammar's ``Chain``
+    folds it; ``operator``'s group 1 is the operator as written."""
+    loc, node = operand(s, loc)
+    match = operator.match(s, loc)
     if match is None:
         return loc, node
     items = [node]
     while match is not None:
-        loc, right = _fast_term(s, _after_space(s, match.end()))
+        loc, right = operand(s, _after_space(s, match.end()))
         items += (match.group(1), right)
-        match = _SUM_OP.match(s, loc)
-    return loc, _fold_arith(s, items)
+        match = operator.match(s, loc)
+    return loc, fold(s, items)
+
+
+def _fast_sum(s: str, loc: int) -> tuple[int, Any]:
+    return _fast_chain(s, loc, _fast_term, _SUM_OP, _fold_arith)
 
 
 def _fast_term(s: str, loc: int) -> tuple[int, Any]:
-    loc, node = _fast_typed(s, loc)
-    match = _TERM_OP.match(s, loc)
-    if match is None:
-        return loc, node
-    items = [node]
-    while match is not None:
-        loc, right = _fast_typed(s, _after_space(s, match.end()))
-        items += (match.group(1), right)
-        match = _TERM_OP.match(s, loc)
-    return loc, _fold_arith(s, items)
+    return _fast_chain(s, loc, _fast_typed, _TERM_OP, _fold_arith)
 
 
 def _after_space(s: str, loc: int) -> int:
@@ -714,42 +717,15 @@ _BARE_UNIT = re.compile(BARE_UNIT_PATTERN)
 
 
 def _fast_implies(s: str, loc: int) -> tuple[int, Any]:
-    loc, node = _fast_or(s, loc)
-    match = _IMPLIES.match(s, loc)
-    if match is None:
-        return loc, node
-    items = [node]
-    while match is not None:
-        loc, right = _fast_or(s, _after_space(s, match.end()))
-        items += ("implies", right)
-        match = _IMPLIES.match(s, loc)
-    return loc, _fold_implies(s, items)
+    return _fast_chain(s, loc, _fast_or, _IMPLIES, _fold_implies)
 
 
 def _fast_or(s: str, loc: int) -> tuple[int, Any]:
-    loc, node = _fast_and(s, loc)
-    match = _OR.match(s, loc)
-    if match is None:
-        return loc, node
-    items = [node]
-    while match is not None:
-        loc, right = _fast_and(s, _after_space(s, match.end()))
-        items += ("or", right)
-        match = _OR.match(s, loc)
-    return loc, _fold_logic(Or)(s, items)
+    return _fast_chain(s, loc, _fast_and, _OR, _fold_logic(Or))
 
 
 def _fast_and(s: str, loc: int) -> tuple[int, Any]:
-    loc, node = _fast_not(s, loc)
-    match = _AND.match(s, loc)
-    if match is None:
-        return loc, node
-    items = [node]
-    while match is not None:
-        loc, right = _fast_not(s, _after_space(s, match.end()))
-        items += ("and", right)
-        match = _AND.match(s, loc)
-    return loc, _fold_logic(And)(s, items)
+    return _fast_chain(s, loc, _fast_not, _AND, _fold_logic(And))
 
 
 def _fast_not(s: str, loc: int) -> tuple[int, Any]:
