@@ -181,3 +181,12 @@ def over_scalars(make: Any, *values: Any) -> Any:
     )
     a, b = values
     return last_value(spec, [("Svc/A", at(0), a), ("Svc/B", at(0), b)], "PF")
+
+
+def chunks(rows: list[Any], cuts: list[int]) -> list[list[Any]]:
+    """``rows`` cut at the sorted positions ``cuts`` (a cut before the last is empty)."""
+    out, lo = [], 0
+    for c in [*cuts, len(rows)]:
+        out.append(rows[lo:c])
+        lo = max(lo, c)
+    return out

@@ -16,7 +16,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.runtime_builders import at, gauge, make_spec, metric, param, ref, schedule, slo
+from tests.runtime_builders import (
+    at,
+    chunks,
+    gauge,
+    make_spec,
+    metric,
+    param,
+    ref,
+    schedule,
+    slo,
+)
 from wsla.model import LongScalar, Mean, Size, Sum
 from wsla.model.extensions import Count, IntervalSeries, Percentile, Ratio
 from wsla.model.obligations import Greater, Less
@@ -100,14 +110,6 @@ def run_event(plan: Any, rows: list[Any], **options: Any) -> str:
     ev = Evaluator(plan, **options)
     ev.feed_rows(rows)
     return dumps(ev.finish())
-
-
-def chunks(rows: list[Any], cuts: list[int]) -> list[list[Any]]:
-    out, lo = [], 0
-    for c in [*cuts, len(rows)]:
-        out.append(rows[lo:c])
-        lo = max(lo, c)
-    return out
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -17,6 +17,7 @@ from tests.runtime_builders import (
     END,
     T0,
     at,
+    chunks,
     gauge,
     guarantee,
     make_spec,
@@ -148,14 +149,6 @@ def streams(draw: Any) -> tuple[list[tuple[int, str, Any, Any]], list[int]]:
         rows.append((t, target, value, f"r{i}"))
     cuts = sorted(draw(st.lists(st.integers(0, max(n, 1)), max_size=4)))
     return rows, cuts
-
-
-def chunks(rows: list[Any], cuts: list[int]) -> list[list[Any]]:
-    out, lo = [], 0
-    for c in [*cuts, len(rows)]:
-        out.append(rows[lo:c])
-        lo = max(lo, c)
-    return out
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
